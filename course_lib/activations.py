@@ -1,0 +1,245 @@
+"""Activation functions (활성화 함수) and their elementwise derivatives.
+
+    act = get("gelu")                  # unknown name -> ValueError naming close matches
+    act(x); act.derivative(x)          # value and f'(x), elementwise
+    get("leaky_relu", alpha=0.01)      # parameters as keywords
+    names()                            # the 18 names
+
+Every function keeps the dtype of a floating-point input (float32 stays float32)
+and is numerically stable: no overflow warning for |x| up to 1000.
+"""
+import math
+
+import numpy as np
+
+from ._names import normalize, unknown_name_error
+
+__all__ = ["Activation", "get", "names", "sigmoid"]
+
+
+def _float(x):
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+
+
+def sigmoid(x):
+    """σ(x) = 1 / (1 + e^(−x)), computed from e^(−|x|) so it never overflows."""
+    x = _float(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _normal_cdf(x):
+    """Φ(x) = ½(1 + erf(x/√2)), exact (math.erf elementwise)."""
+    return (0.5 * (1.0 + _erf(x / math.sqrt(2.0)).astype(np.float64))).astype(x.dtype, copy=False)
+
+
+# Each entry: (forward, derivative, default parameters, formula).
+def _identity(x):
+    return x.copy()
+
+
+def _identity_d(x):
+    return np.ones_like(x)
+
+
+def _step(x):
+    return (x > 0).astype(x.dtype)
+
+
+def _zero_d(x):
+    return np.zeros_like(x)
+
+
+def _sign(x):
+    return np.sign(x)
+
+
+def _sigmoid_d(x):
+    s = sigmoid(x)
+    return s * (1 - s)
+
+
+def _tanh_d(x):
+    return 1 - np.tanh(x) ** 2
+
+
+def _softsign(x):
+    return x / (1 + np.abs(x))
+
+
+def _softsign_d(x):
+    return 1 / (1 + np.abs(x)) ** 2
+
+
+def _arctan_d(x):
+    return 1 / (1 + x * x)
+
+
+def _relu(x):
+    return np.maximum(x, 0)
+
+
+def _relu_d(x):
+    return (x > 0).astype(x.dtype)
+
+
+def _leaky_relu(x, alpha):
+    return np.where(x > 0, x, alpha * x).astype(x.dtype, copy=False)
+
+
+def _leaky_relu_d(x, alpha):
+    return np.where(x > 0, 1, alpha).astype(x.dtype)
+
+
+def _elu(x, alpha):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+def _elu_d(x, alpha):
+    return np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+def _selu(x):
+    return (SELU_SCALE * _elu(x, SELU_ALPHA)).astype(x.dtype, copy=False)
+
+
+def _selu_d(x):
+    return (SELU_SCALE * _elu_d(x, SELU_ALPHA)).astype(x.dtype, copy=False)
+
+
+def _threshold_relu(x, theta):
+    return np.where(x > theta, x, 0).astype(x.dtype, copy=False)
+
+
+def _threshold_relu_d(x, theta):
+    return (x > theta).astype(x.dtype)
+
+
+def _softplus(x):
+    return np.logaddexp(0, x).astype(x.dtype, copy=False)
+
+
+def _bent_identity(x):
+    return (np.hypot(x, 1) - 1) / 2 + x
+
+
+def _bent_identity_d(x):
+    return x / (2 * np.hypot(x, 1)) + 1
+
+
+def _gaussian(x):
+    return np.exp(-x * x)
+
+
+def _gaussian_d(x):
+    return -2 * x * np.exp(-x * x)
+
+
+def _gelu(x):
+    return x * _normal_cdf(x)
+
+
+def _gelu_d(x):
+    pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    return (_normal_cdf(x) + x * pdf).astype(x.dtype, copy=False)
+
+
+def _swish(x, beta):
+    return x * sigmoid(beta * x)
+
+
+def _swish_d(x, beta):
+    s = sigmoid(beta * x)
+    return s + beta * x * s * (1 - s)
+
+
+def _mish(x):
+    return x * np.tanh(_softplus(x))
+
+
+def _mish_d(x):
+    t = np.tanh(_softplus(x))
+    return t + x * (1 - t * t) * sigmoid(x)
+
+
+_TABLE = {
+    "identity": (_identity, _identity_d, {}, "f(x) = x"),
+    "step": (_step, _zero_d, {}, "f(x) = 1 if x > 0 else 0   (f' = 0 almost everywhere)"),
+    "sign": (_sign, _zero_d, {}, "f(x) = sign(x)   (f' = 0 almost everywhere)"),
+    "sigmoid": (sigmoid, _sigmoid_d, {}, "σ(x) = 1/(1+e^(−x)),  σ' = σ(1−σ) ≤ 1/4"),
+    "tanh": (np.tanh, _tanh_d, {}, "tanh(x),  f' = 1 − tanh²(x)"),
+    "softsign": (_softsign, _softsign_d, {}, "x/(1+|x|),  f' = 1/(1+|x|)²"),
+    "arctan": (np.arctan, _arctan_d, {}, "arctan(x),  f' = 1/(1+x²)"),
+    "relu": (_relu, _relu_d, {}, "max(0, x),  f' = 1 if x > 0 else 0"),
+    "leaky_relu": (_leaky_relu, _leaky_relu_d, {"alpha": 0.01}, "x if x > 0 else αx"),
+    "elu": (_elu, _elu_d, {"alpha": 1.0}, "x if x > 0 else α(eˣ − 1)"),
+    "selu": (_selu, _selu_d, {}, "λ·(x if x > 0 else α(eˣ − 1)), λ ≈ 1.0507, α ≈ 1.6733"),
+    "threshold_relu": (_threshold_relu, _threshold_relu_d, {"theta": 1.0}, "x if x > θ else 0"),
+    "softplus": (_softplus, sigmoid, {}, "log(1 + eˣ),  f' = σ(x)"),
+    "bent_identity": (_bent_identity, _bent_identity_d, {}, "(√(x²+1) − 1)/2 + x"),
+    "gaussian": (_gaussian, _gaussian_d, {}, "e^(−x²),  f' = −2x·e^(−x²)"),
+    "gelu": (_gelu, _gelu_d, {}, "x·Φ(x), Φ the standard normal CDF;  ≈ x·σ(1.702x)"),
+    "swish": (_swish, _swish_d, {"beta": 1.0}, "x·σ(βx)"),
+    "mish": (_mish, _mish_d, {}, "x·tanh(softplus(x))"),
+}
+
+
+class Activation:
+    """An elementwise activation f with its derivative f'.
+
+    ``act(x)`` gives f(x), ``act.derivative(x)`` gives f'(x); both keep a
+    floating input's dtype.  ``act.name``, ``act.params`` and ``act.formula``
+    describe it.
+    """
+
+    def __init__(self, name, **params):
+        self.name = name
+        self._f, self._d, defaults, self.formula = _TABLE[name]
+        unknown = set(params) - set(defaults)
+        if unknown:
+            takes = ", ".join(defaults) if defaults else "no parameters"
+            raise TypeError(f"activation {name!r} got unexpected parameter(s) "
+                            f"{sorted(unknown)}; it takes {takes}")
+        self.params = {**defaults, **params}
+        for key, value in self.params.items():
+            if not np.isfinite(value):
+                raise ValueError(f"activation {name!r}: {key} must be a finite number, got {value!r}")
+
+    def __call__(self, x):
+        return self._f(_float(x), **self.params)
+
+    def derivative(self, x):
+        """f'(x), elementwise."""
+        return self._d(_float(x), **self.params)
+
+    def __repr__(self):
+        args = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"activations.get({self.name!r}{args})"
+
+
+def names():
+    """The names ``get`` accepts, in the order of the course."""
+    return list(_TABLE)
+
+
+def get(name, **params):
+    """The activation called ``name`` (see ``names()``), with parameters as keywords.
+
+    An ``Activation`` passes through unchanged (so functions can accept either).
+    """
+    if isinstance(name, Activation):
+        if params:
+            raise TypeError("pass parameters with the name, e.g. get('elu', alpha=0.5)")
+        return name
+    key = normalize(name)
+    if key not in _TABLE:
+        raise unknown_name_error("activation", name, names())
+    return Activation(key, **params)
