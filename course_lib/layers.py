@@ -1,0 +1,256 @@
+"""Layers with a forward and a backward pass (the computational-graph style of
+*Deep Learning from Scratch*, chapter 5), in float32 unless asked otherwise.
+
+Every layer has ``forward(x, train)`` and ``backward(dy) -> dx``. Layers with
+parameters read them from a dict they share with the network (``params``),
+so assigning ``net.params["W1"] = ...`` is seen at once, and write their
+gradients into a dict ``grads`` under the same keys.
+"""
+import numpy as np
+
+from . import activations
+
+__all__ = ["Dense", "Activation", "BatchNorm", "Dropout", "RReLU", "PReLU", "SoftmaxCrossEntropy",
+           "softmax"]
+
+
+def _check_input(layer, x, features):
+    if x.ndim != 2 or x.shape[1] != features:
+        raise ValueError(f"{layer} expects input of shape (batch, {features}), got shape {x.shape}; "
+                         f"check the layer sizes and that images are flattened to rows")
+
+
+class Dense:
+    """Affine layer  y = x W + b.
+
+    Backward:  ∂L/∂W = xᵀ·dy,  ∂L/∂b = Σ_batch dy,  ∂L/∂x = dy·Wᵀ
+    (the last one is skipped when ``need_dx`` is False: nobody needs the
+    gradient with respect to the input images).
+    """
+
+    def __init__(self, params, grads, index):
+        self.params, self.grads = params, grads
+        self.w, self.b = f"W{index}", f"b{index}"
+        self.name = f"Dense layer {index} ({self.w} of shape {params[self.w].shape})"
+        self.need_dx = True
+
+    def forward(self, x, train=False):
+        W = self.params[self.w]
+        _check_input(self.name, x, W.shape[0])
+        self.x = x
+        y = x @ W
+        y += self.params[self.b]
+        return y
+
+    def backward(self, dy):
+        np.matmul(self.x.T, dy, out=self.grads[self.w])
+        np.sum(dy, axis=0, out=self.grads[self.b])
+        return dy @ self.params[self.w].T if self.need_dx else None
+
+
+class Activation:
+    """Elementwise activation  y = f(z);  backward  ∂L/∂z = ∂L/∂y ⊙ f'(z)."""
+
+    def __init__(self, act):
+        self.act = activations.get(act)
+        self.name = f"activation {self.act.name}"
+        self._relu = self.act.name == "relu"
+
+    def forward(self, z, train=False):
+        self.z = z
+        return np.maximum(z, 0) if self._relu else self.act(z)
+
+    def backward(self, dy):
+        if self._relu:
+            return dy * (self.z > 0)
+        return dy * self.act.derivative(self.z)
+
+
+class BatchNorm:
+    """Batch normalisation (배치 정규화), Ioffe & Szegedy 2015, over the batch axis.
+
+    Training:   μ = mean_B(x),  σ² = var_B(x) (biased),  x̂ = (x − μ)/√(σ² + ε),
+                y = γ x̂ + β;   running_mean ← m·running_mean + (1 − m)·μ (same for σ²),
+                with momentum m = 0.9 (as *Deep Learning from Scratch*; PyTorch's
+                ``momentum=0.1`` means the same thing, 1 − m) and ε = 1e-5.
+    Inference:  x̂ uses running_mean and running_var instead of the batch's.
+    Backward in training mode (N = batch size, g = ∂L/∂x̂ = γ·dy; in inference mode
+    simply ∂L/∂x = g/√(running_var + ε)):
+                ∂L/∂x = (N·g − Σg − x̂·Σ(g x̂)) / (N·√(σ² + ε)),
+                ∂L/∂γ = Σ dy·x̂,  ∂L/∂β = Σ dy.
+    """
+
+    def __init__(self, params, grads, index, momentum=0.9, eps=1e-5):
+        if not 0 <= momentum < 1:
+            raise ValueError(f"batch-norm momentum must be in [0, 1), got {momentum}")
+        self.params, self.grads = params, grads
+        self.g, self.b = f"gamma{index}", f"beta{index}"
+        self.name = f"BatchNorm layer {index}"
+        self.momentum, self.eps = momentum, eps
+        n = params[self.g].shape[0]
+        dtype = params[self.g].dtype
+        self.running_mean = np.zeros(n, dtype)
+        self.running_var = np.ones(n, dtype)
+
+    def forward(self, x, train=False):
+        _check_input(self.name, x, self.params[self.g].shape[0])
+        if train:
+            if x.shape[0] < 2:
+                raise ValueError(f"{self.name}: training mode needs a batch of at least 2 rows to "
+                                 f"estimate a mean and variance, got {x.shape[0]}; use train=False "
+                                 f"for single examples")
+            mu = x.mean(axis=0)
+            xc = x - mu
+            var = np.mean(xc * xc, axis=0)
+            m = self.momentum
+            self.running_mean = m * self.running_mean + (1 - m) * mu
+            self.running_var = m * self.running_var + (1 - m) * var
+        else:
+            mu, var = self.running_mean, self.running_var
+            xc = x - mu
+        self.train = train
+        self.inv_std = 1 / np.sqrt(var + self.eps)
+        self.xhat = xc * self.inv_std
+        return self.params[self.g] * self.xhat + self.params[self.b]
+
+    def backward(self, dy):
+        xhat = self.xhat
+        np.sum(dy * xhat, axis=0, out=self.grads[self.g])
+        np.sum(dy, axis=0, out=self.grads[self.b])
+        g = dy * self.params[self.g]
+        if not self.train:                  # fixed statistics: an affine map per unit
+            return g * self.inv_std
+        n = dy.shape[0]
+        return (n * g - g.sum(axis=0) - xhat * np.sum(g * xhat, axis=0)) * (self.inv_std / n)
+
+
+class Dropout:
+    """Inverted dropout (드롭아웃), Srivastava et al. 2014.
+
+    Training:  mask_i ~ Bernoulli(1 − p),  y = x ⊙ mask / (1 − p)   (p = ``ratio``)
+    Inference: y = x  — the 1/(1 − p) at training time keeps E[y] = x, so the
+    inference network needs no rescaling.  Backward: ∂L/∂x = dy ⊙ mask / (1 − p).
+    ``frozen = True`` reuses the last mask (for gradient checks).
+    """
+
+    def __init__(self, ratio, rng, name="Dropout"):
+        if not 0 <= ratio < 1:
+            raise ValueError(f"dropout ratio must be in [0, 1) (the share of units dropped), got {ratio}")
+        self.ratio, self.rng, self.name = ratio, rng, name
+        self.frozen = False
+        self.mask = None
+
+    def forward(self, x, train=False):
+        self.applied = None
+        if not train or self.ratio == 0:
+            return x
+        if not (self.frozen and self.mask is not None and self.mask.shape == x.shape):
+            keep = self.rng.random(x.shape, dtype=np.float32) >= self.ratio
+            self.mask = keep.astype(x.dtype) / x.dtype.type(1 - self.ratio)
+        self.applied = self.mask
+        return x * self.mask
+
+    def backward(self, dy):
+        return dy if self.applied is None else dy * self.applied
+
+
+class RReLU:
+    """Randomized leaky ReLU (Xu et al. 2015): y = x if x > 0 else a·x.
+
+    Training: a ~ U(lower, upper) drawn per element and step.
+    Inference: a = (lower + upper)/2, the mean slope.  ``frozen`` reuses the slopes.
+    """
+
+    def __init__(self, rng, lower=1 / 8, upper=1 / 3, name="RReLU"):
+        if not 0 <= lower <= upper < 1:
+            raise ValueError(f"RReLU needs 0 <= lower <= upper < 1, got lower={lower}, upper={upper}")
+        self.rng, self.lower, self.upper, self.name = rng, lower, upper, name
+        self.frozen = False
+        self.slope = None
+
+    def forward(self, x, train=False):
+        if train:
+            if not (self.frozen and self.slope is not None and np.shape(self.slope) == x.shape):
+                self.slope = self.rng.uniform(self.lower, self.upper, x.shape).astype(x.dtype)
+            slope = self.slope
+        else:
+            slope = x.dtype.type((self.lower + self.upper) / 2)
+        self.factor = np.where(x > 0, x.dtype.type(1), slope)
+        return x * self.factor
+
+    def backward(self, dy):
+        return dy * self.factor
+
+
+class PReLU:
+    """Parametric ReLU (He et al. 2015): y = x if x > 0 else a·x, one slope a per unit,
+    learned, initialised at 0.25.  ∂L/∂a = Σ_batch dy·min(x, 0);  ∂L/∂x = dy·(1 or a)."""
+
+    def __init__(self, params, grads, index):
+        self.params, self.grads = params, grads
+        self.a = f"alpha{index}"
+        self.name = f"PReLU layer {index}"
+
+    def forward(self, x, train=False):
+        _check_input(self.name, x, self.params[self.a].shape[0])
+        self.x = x
+        return np.where(x > 0, x, self.params[self.a] * x)
+
+    def backward(self, dy):
+        neg = np.minimum(self.x, 0)
+        np.sum(dy * neg, axis=0, out=self.grads[self.a])
+        return np.where(self.x > 0, dy, dy * self.params[self.a])
+
+
+def softmax(scores):
+    """softmax(s)_k = exp(s_k − max s) / Σ_j exp(s_j − max s), row by row (stable)."""
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def labels_to_int(t, n, classes):
+    """Integer labels from integer labels (n,) or one-hot (n, classes), with clear errors."""
+    t = np.asarray(t)
+    if t.ndim == 2:
+        if t.shape != (n, classes):
+            raise ValueError(f"one-hot labels must have shape ({n}, {classes}) to match the scores, "
+                             f"got {t.shape}")
+        return t.argmax(axis=1)
+    if t.shape != (n,):
+        raise ValueError(f"labels must be integers of shape ({n},) or one-hot ({n}, {classes}), "
+                         f"got shape {t.shape}")
+    if not np.issubdtype(t.dtype, np.integer):
+        if not np.all(t == np.round(t)):
+            raise ValueError("integer labels expected (class numbers), got fractional values")
+        t = t.astype(np.int64)
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        raise ValueError(f"labels must lie in 0..{classes - 1}, got values from {t.min()} to {t.max()}")
+    return t
+
+
+class SoftmaxCrossEntropy:
+    """Softmax followed by the mean cross-entropy (교차 엔트로피):
+
+        L = −(1/N) Σ_n Σ_k t_nk log y_nk,   y = softmax(s),
+    computed as  L = (1/N) Σ_n (logsumexp(s_n) − s_n,t_n)  so it never takes log 0.
+    Backward:  ∂L/∂s = (y − t)/N.
+    """
+
+    name = "softmax cross-entropy"
+
+    def forward(self, scores, t):
+        n, classes = scores.shape
+        self.t = labels_to_int(t, n, classes)
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        self.y = e / total
+        rows = np.arange(n)
+        return float(np.mean(np.log(total[:, 0]) - shifted[rows, self.t]))
+
+    def backward(self):
+        n = self.y.shape[0]
+        d = self.y.copy()
+        d[np.arange(n), self.t] -= 1
+        d /= n
+        return d
