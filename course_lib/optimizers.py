@@ -1,0 +1,227 @@
+"""Parameter-update methods (매개변수 갱신), all with one interface:
+
+    opt = get("adam", lr=1e-3)
+    opt.update(params, grads)        # dicts of arrays; params updated in place
+
+State (velocities, moment estimates) is kept per parameter name, so one
+optimizer serves one network.  Hyperparameters are keywords: lr, momentum,
+rho, beta1, beta2, eps, weight_decay.  Below g = ∂L/∂W, η = lr, t = step count.
+
+``weight_decay`` (λ) adds λ·W to g before the update (coupled L2, as in
+``torch.optim``); AdamW instead shrinks W directly (decoupled).
+"""
+import numpy as np
+
+from ._names import normalize, unknown_name_error
+
+__all__ = ["Optimizer", "get", "names"]
+
+
+class Optimizer:
+    """Base class: validates hyperparameters, keeps per-parameter state, counts steps."""
+
+    defaults = {"lr": 0.01}
+    formula = ""
+
+    def __init__(self, **hyper):
+        unknown = set(hyper) - set(self.defaults)
+        if unknown:
+            raise TypeError(f"{self.name} got unexpected hyperparameter(s) {sorted(unknown)}; "
+                            f"it takes {', '.join(self.defaults)}")
+        self.hyper = {**self.defaults, **hyper}
+        for key, value in self.hyper.items():
+            if not isinstance(value, (int, float, np.floating, np.integer)) or not np.isfinite(value):
+                raise ValueError(f"{self.name}: {key} must be a finite number, got {value!r}")
+        if self.hyper["lr"] <= 0:
+            raise ValueError(f"{self.name}: the learning rate must be > 0, got lr={self.hyper['lr']}; "
+                             f"typical values are 1e-4 … 1")
+        for key in ("momentum", "rho", "beta1", "beta2"):
+            if key in self.hyper and not 0 <= self.hyper[key] < 1:
+                raise ValueError(f"{self.name}: {key} must be in [0, 1), got {self.hyper[key]}")
+        for key in ("eps", "weight_decay"):
+            if self.hyper.get(key, 0) < 0:
+                raise ValueError(f"{self.name}: {key} must be >= 0, got {self.hyper[key]}")
+        self.__dict__.update(self.hyper)
+        self.state = {}
+        self.t = 0
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        return f"optimizers.get({self.name!r}, {args})"
+
+    def update(self, params, grads):
+        """Update every array in ``params`` in place from the array of the same name in ``grads``."""
+        missing = [k for k in params if k not in grads]
+        if missing:
+            raise KeyError(f"{self.name}: no gradient for parameter(s) {missing}")
+        self.t += 1
+        for key, p in params.items():
+            g = grads[key]
+            if g.shape != p.shape:
+                raise ValueError(f"{self.name}: gradient of {key!r} has shape {g.shape}, "
+                                 f"but the parameter has shape {p.shape}")
+            if self.hyper.get("weight_decay") and self.name != "adamw":
+                g = g + self.weight_decay * p
+            if key not in self.state:
+                self.state[key] = self.init_state(p)
+            self.step(p, g, self.state[key])
+
+    def init_state(self, p):
+        return {}
+
+    def step(self, p, g, s):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """W ← W − η g"""
+    name, defaults = "sgd", {"lr": 0.01, "weight_decay": 0.0}
+
+    def step(self, p, g, s):
+        p -= self.lr * g
+
+
+class Momentum(Optimizer):
+    """v ← α v − η g;  W ← W + v        (α = momentum; Géron writes m ← βm − ηg, the same rule;
+    PyTorch keeps v' = −v/η: v' ← βv' + g, W ← W − ηv', the same path for a constant η)"""
+    name, defaults = "momentum", {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.0}
+
+    def init_state(self, p):
+        return {"v": np.zeros_like(p)}
+
+    def step(self, p, g, s):
+        v = s["v"]
+        v *= self.momentum
+        v -= self.lr * g
+        p += v
+
+
+class Nesterov(Optimizer):
+    """Nesterov accelerated gradient in Bengio's form (as torch.optim.SGD(nesterov=True)):
+
+    v ← μ v − η g;   W ← W + μ² v_prev − (1 + μ) η g    (v_prev = v before this step)
+    """
+    name, defaults = "nesterov", {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.0}
+
+    def init_state(self, p):
+        return {"v": np.zeros_like(p)}
+
+    def step(self, p, g, s):
+        v, mu = s["v"], self.momentum
+        p += mu * mu * v - (1 + mu) * self.lr * g
+        v *= mu
+        v -= self.lr * g
+
+
+class AdaGrad(Optimizer):
+    """h ← h + g ⊙ g;  W ← W − η g / (√h + ε)"""
+    name, defaults = "adagrad", {"lr": 0.01, "eps": 1e-7, "weight_decay": 0.0}
+
+    def init_state(self, p):
+        return {"h": np.zeros_like(p)}
+
+    def step(self, p, g, s):
+        h = s["h"]
+        h += g * g
+        p -= self.lr * g / (np.sqrt(h) + self.eps)
+
+
+class RMSProp(Optimizer):
+    """h ← ρ h + (1 − ρ) g ⊙ g;  W ← W − η g / (√h + ε)"""
+    name, defaults = "rmsprop", {"lr": 0.001, "rho": 0.9, "eps": 1e-7, "weight_decay": 0.0}
+
+    def init_state(self, p):
+        return {"h": np.zeros_like(p)}
+
+    def step(self, p, g, s):
+        h = s["h"]
+        h *= self.rho
+        h += (1 - self.rho) * g * g
+        p -= self.lr * g / (np.sqrt(h) + self.eps)
+
+
+class AdaDelta(Optimizer):
+    """Zeiler 2012:  h ← ρ h + (1 − ρ) g²;  Δ = −√(d + ε)/√(h + ε) · g;
+    d ← ρ d + (1 − ρ) Δ²;  W ← W + η Δ   (η = 1 in the paper: no learning rate to tune)"""
+    name, defaults = "adadelta", {"lr": 1.0, "rho": 0.95, "eps": 1e-6, "weight_decay": 0.0}
+
+    def init_state(self, p):
+        return {"h": np.zeros_like(p), "d": np.zeros_like(p)}
+
+    def step(self, p, g, s):
+        h, d, rho = s["h"], s["d"], self.rho
+        h *= rho
+        h += (1 - rho) * g * g
+        delta = -np.sqrt(d + self.eps) / np.sqrt(h + self.eps) * g
+        d *= rho
+        d += (1 - rho) * delta * delta
+        p += self.lr * delta
+
+
+class Adam(Optimizer):
+    """Kingma & Ba 2015:  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
+    m̂ = m/(1 − β₁ᵗ);  v̂ = v/(1 − β₂ᵗ);  W ← W − η m̂ / (√v̂ + ε)"""
+    name, defaults = "adam", {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0}
+
+    def init_state(self, p):
+        return {"m": np.zeros_like(p), "v": np.zeros_like(p)}
+
+    def moments(self, g, s):
+        """Update m and v in place; return the bias-corrected m̂, v̂."""
+        m, v = s["m"], s["v"]
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        return m / (1 - self.beta1 ** self.t), v / (1 - self.beta2 ** self.t)
+
+    def step(self, p, g, s):
+        m_hat, v_hat = self.moments(g, s)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class Nadam(Adam):
+    """Adam with Nesterov momentum (Dozat 2016, the simplified form without momentum schedule):
+    W ← W − η (β₁ m̂ + (1 − β₁) g/(1 − β₁ᵗ)) / (√v̂ + ε)"""
+    name = "nadam"
+    defaults = {"lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0}
+
+    def step(self, p, g, s):
+        m_hat, v_hat = self.moments(g, s)
+        look_ahead = self.beta1 * m_hat + (1 - self.beta1) * g / (1 - self.beta1 ** self.t)
+        p -= self.lr * look_ahead / (np.sqrt(v_hat) + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019):
+    W ← W − η (m̂ / (√v̂ + ε) + λ W)   (λ = weight_decay, not added to g)"""
+    name = "adamw"
+    defaults = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01}
+
+    def step(self, p, g, s):
+        m_hat, v_hat = self.moments(g, s)
+        p -= self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + self.weight_decay * p)
+
+
+_CLASSES = {c.name: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, Nadam, AdamW)}
+
+
+def names():
+    """The names ``get`` accepts."""
+    return list(_CLASSES)
+
+
+def get(name, **hyper):
+    """A fresh optimizer called ``name`` with hyperparameters as keywords (defaults: ``defaults(name)``)."""
+    key = normalize(name)
+    if key not in _CLASSES:
+        raise unknown_name_error("optimizer", name, names())
+    return _CLASSES[key](**hyper)
+
+
+def defaults(name):
+    """The default hyperparameters of ``name``."""
+    key = normalize(name)
+    if key not in _CLASSES:
+        raise unknown_name_error("optimizer", name, names())
+    return dict(_CLASSES[key].defaults)
