@@ -1,0 +1,56 @@
+"""course_lib.widgets: compute functions directly, explorers build, redraw, and leak no figures."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_lib import widgets  # noqa: E402
+
+
+@pytest.mark.parametrize("w, b", [(1.0, 0.0), (2.0, -1.0), (-3.0, 0.5), (0.0, 2.0)])
+def test_neuron_curve(w, b):
+    x, y = widgets.neuron_curve(w, b)
+    assert x.shape == y.shape == (401,)
+    np.testing.assert_allclose(y, 1 / (1 + np.exp(-(w * x + b))), rtol=1e-6)
+    if w != 0:
+        _, mid = widgets.neuron_curve(w, b, x=[-b / w])
+        np.testing.assert_allclose(mid, [0.5])
+    if w > 0:
+        assert np.all(np.diff(y) >= 0)
+
+
+def test_neuron_curve_other_activation():
+    _, y = widgets.neuron_curve(1.0, 0.0, x=[-2.0, 3.0], activation="relu")
+    np.testing.assert_allclose(y, [0.0, 3.0])
+
+
+def test_plot_neuron_fits_a_slide():
+    x, y = widgets.neuron_curve(2.0, -1.0)
+    fig = widgets.plot_neuron(x, y, 2.0, -1.0)
+    width, height = fig.get_size_inches()
+    assert width <= 12.8 and height <= 7.2
+    (ax,) = fig.axes
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), y)
+    plt.close(fig)
+
+
+def test_neuron_explorer_redraws_without_leaking_figures(capsys):
+    plt.close("all")
+    box = widgets.neuron_explorer(w=1.5)
+    assert set(box.controls) == {"w", "b"}
+    assert box.controls["w"].value == 1.5 and box.controls["w"].continuous_update
+    assert box.output.draws == 1
+    box.controls["w"].value = 3.0
+    box.controls["b"].value = -2.0
+    assert box.output.draws == 3
+    assert plt.get_fignums() == []
+
+
+def test_slider_heavy_means_update_on_release():
+    assert widgets.slider("n", 3, 1, 10, 1, heavy=True, integer=True).continuous_update is False
+    assert type(widgets.slider("n", 3, 1, 10, 1, integer=True)).__name__ == "IntSlider"
+    assert widgets.dropdown("act", ["relu", "tanh"]).value == "relu"
+    assert widgets.dropdown("act", {"ReLU": "relu"}).value == "relu"
