@@ -38,7 +38,8 @@ class MLP:
     ``activations.names()``, an ``activations.Activation``, or "prelu" / "rrelu"
     (learned / randomized leaky ReLU).  init: an initializer name, a number (the
     std of a normal) or a callable ``init(fan_in, fan_out, rng) -> (fan_in, fan_out)``.
-    batchnorm: insert batch normalisation before each hidden activation.
+    batchnorm: insert batch normalisation before each hidden activation (True or
+    "before", as Ioffe & Szegedy) or after it ("after").
     dropout: ratio of hidden units dropped during training (inverted dropout).
     weight_decay: λ of the penalty λ/2·Σ W² over the weights W (not biases, γ, β).
     seed: for the weights and the dropout masks.  dtype: float32 (fast) or float64
@@ -55,7 +56,10 @@ class MLP:
             raise ValueError(f"weight_decay (λ) must be >= 0, got {weight_decay}")
         self.sizes, self.dtype = sizes, np.dtype(dtype)
         self.weight_decay = float(weight_decay)
-        self.batchnorm, self.dropout = bool(batchnorm), float(dropout)
+        if batchnorm not in (False, True, "before", "after"):
+            raise ValueError(f"batchnorm must be False, True/'before' or 'after', got {batchnorm!r}")
+        self.batchnorm = "before" if batchnorm is True else batchnorm
+        self.dropout = float(dropout)
         self.rng = np.random.default_rng(seed)
         init_fn = _make_init(init)
         kind = activation if isinstance(activation, str) and activation.lower() in ("prelu", "rrelu") else None
@@ -77,7 +81,9 @@ class MLP:
             if self.batchnorm:
                 self._add(f"gamma{i}", np.ones(fan_out, self.dtype))
                 self._add(f"beta{i}", np.zeros(fan_out, self.dtype))
-                self.layers.append(layers.BatchNorm(self.params, self.grads, i, momentum=bn_momentum))
+                bn = layers.BatchNorm(self.params, self.grads, i, momentum=bn_momentum)
+                if self.batchnorm == "before":
+                    self.layers.append(bn)
             if kind == "prelu":
                 self._add(f"alpha{i}", np.full(fan_out, 0.25, self.dtype))
                 act = layers.PReLU(self.params, self.grads, i)
@@ -86,6 +92,8 @@ class MLP:
             else:
                 act = layers.Activation(self.activation)
             self.layers.append(act)
+            if self.batchnorm == "after":
+                self.layers.append(bn)
             if self.dropout:
                 self.layers.append(layers.Dropout(self.dropout, self.rng, name=f"Dropout layer {i}"))
         self.layers[0].need_dx = False
@@ -101,7 +109,7 @@ class MLP:
 
     def __repr__(self):
         act = self.activation if isinstance(self.activation, str) else self.activation.name
-        extra = "".join([", batchnorm=True" if self.batchnorm else "",
+        extra = "".join([f", batchnorm={self.batchnorm!r}" if self.batchnorm else "",
                          f", dropout={self.dropout}" if self.dropout else "",
                          f", weight_decay={self.weight_decay}" if self.weight_decay else ""])
         return f"MLP({self.sizes}, activation={act!r}{extra})"

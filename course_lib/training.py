@@ -59,7 +59,7 @@ def _check_data(name, x, t):
 def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, epochs=None, steps=None,
           batch_size=100, seed=0, schedule=None, clip_norm=None, record_grad_norm=False,
           eval_every=None, eval_train_size=None, x_val=None, t_val=None, early_stopping=None,
-          progress=True, desc="training"):
+          progress=True, desc="training", callback=None):
     """Train ``net`` with ``optimizer`` (an optimizer or its name) on mini-batches.
 
     Give ``epochs`` (passes over the data) or ``steps`` (updates).  ``seed``
@@ -69,6 +69,7 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, epochs=
     are measured; ``eval_train_size`` measures train accuracy on the first rows
     only, for speed.  ``early_stopping=k`` stops after k evaluations without a
     better validation (or else test) accuracy and restores the best parameters.
+    ``callback(step, net)`` runs after every update (e.g. a max-norm constraint).
     A NaN or infinite loss raises ``TrainingDiverged`` saying where and why.
     """
     if isinstance(optimizer, str):
@@ -136,6 +137,8 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, epochs=
                 norm = clip_by_global_norm(grads, clip_norm) if clip_norm else global_norm(grads)
                 hist["grad_norm"].append(norm)
             optimizer.update(net.params, grads)
+            if callback is not None:
+                callback(step, net)
             hist["loss"].append(loss)
             hist["lr"].append(optimizer.lr)
             hist["time"].append(time.perf_counter() - start)

@@ -115,7 +115,8 @@ def test_labels_are_checked():
 CONFIGS = {
     "relu": {}, "sigmoid": {"activation": "sigmoid"}, "tanh + weight decay": {"activation": "tanh", "weight_decay": 0.3},
     "batchnorm": {"batchnorm": True}, "dropout": {"dropout": 0.3}, "prelu": {"activation": "prelu"},
-    "rrelu": {"activation": "rrelu"}, "everything": {"activation": "gelu", "batchnorm": True, "dropout": 0.2,
+    "rrelu": {"activation": "rrelu"}, "batchnorm after": {"batchnorm": "after", "activation": "elu"},
+    "everything": {"activation": "gelu", "batchnorm": True, "dropout": 0.2,
                                                       "weight_decay": 0.1},
 }
 
@@ -127,7 +128,7 @@ def test_whole_network_gradients(config):
     x, t = RNG.standard_normal((8, 5)), RNG.integers(0, 3, 8)
     errors = check_network(net, x, t)
     for key, err in errors.items():
-        if kw.get("batchnorm") and key in ("b1", "b2"):
+        if kw.get("batchnorm") is True and key in ("b1", "b2"):
             # A bias right before batch norm is subtracted out again: its true gradient is 0,
             # so only absolute agreement at rounding level makes sense.
             assert np.abs(net.gradient(x, t)[key]).max() < 1e-10

@@ -132,3 +132,14 @@ def test_forward_activations_reproduce_the_histogram_experiment():
     assert np.abs(small[-1] - 0.5).max() < 0.05                           # collapsed near 0.5
     assert xavier[-1].std() > 5 * small[-1].std()
     np.testing.assert_array_equal(std1[2], diagnostics.forward_activations("sigmoid", 1.0)[2])
+
+
+def test_batchnorm_after_the_activation():
+    net = MLP([5, 6, 3], batchnorm="after", activation="relu", seed=0, dtype=np.float64)
+    kinds = [type(layer).__name__ for layer in net.layers]
+    assert kinds == ["Dense", "Activation", "BatchNorm", "Dense"]
+    x = RNG.standard_normal((8, 5))
+    rec = net.recorded_pass(x, RNG.integers(0, 3, 8))[2][0]
+    assert rec["act"].min() >= 0                              # recorded before the normalisation
+    with pytest.raises(ValueError, match="batchnorm must be"):
+        MLP([5, 6, 3], batchnorm="middle")

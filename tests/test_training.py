@@ -115,3 +115,14 @@ def test_bad_arguments():
         train(net, "sgd", x, t, epochs=1, batch_size=0, progress=False)
     with pytest.raises(ValueError, match="both x_test and t_test"):
         train(net, "sgd", x, t, x, epochs=1, progress=False)
+
+
+def test_callback_runs_after_every_update():
+    x, t = _small()
+    calls = []
+    def clamp(step, net):
+        calls.append(step)
+        np.clip(net.params["W1"], -0.01, 0.01, out=net.params["W1"])
+    net = MLP([2, 8, 3], seed=0)
+    train(net, optimizers.get("sgd", lr=1.0), x, t, steps=5, batch_size=50, callback=clamp, progress=False)
+    assert calls == [0, 1, 2, 3, 4] and np.abs(net.params["W1"]).max() <= 0.01
