@@ -325,3 +325,31 @@ def _check_accuracy(accuracy):
     got = call(accuracy, np.eye(10), (np.arange(10) + 1) % 10, what="accuracy(np.eye(10), shifted labels)")
     expect_close(got, 0.0, "accuracy(np.eye(10), labels shifted by one) (every row wrong)", formula)
     return "Row-wise argmax compared with the labels, averaged: that is the accuracy every chapter reports."
+
+
+# ================================================================ chapter 01: vanishing gradients
+# (chapter 01's checkers go below this line)
+
+
+# ================================================================ chapter 02: activation functions
+# (chapter 02's checkers go below this line)
+
+
+# ================================================================ chapter 03: weight initialization
+# (chapter 03's checkers go below this line)
+
+
+# ================================================================ chapter 04: optimizers
+# (chapter 04's checkers go below this line)
+
+
+# ================================================================ chapter 05: batch normalization
+# (chapter 05's checkers go below this line)
+
+
+# ================================================================ chapter 06: regularization
+# (chapter 06's checkers go below this line)
+
+
+# ================================================================ chapter 07: hyperparameter search
+# (chapter 07's checkers go below this line)

@@ -137,3 +137,31 @@ def neuron_explorer(w: float = 1.0, b: float = 0.0):
                            live_figure(draw, controls),
                            hint="Try: make w large (a step), make w negative (the curve flips), "
                                 "move b (the curve slides to x = −b/w).")
+
+
+# ================================================================ chapter 01: vanishing gradients
+# (chapter 01's explorers go below this line)
+
+
+# ================================================================ chapter 02: activation functions
+# (chapter 02's explorers go below this line)
+
+
+# ================================================================ chapter 03: weight initialization
+# (chapter 03's explorers go below this line)
+
+
+# ================================================================ chapter 04: optimizers
+# (chapter 04's explorers go below this line)
+
+
+# ================================================================ chapter 05: batch normalization
+# (chapter 05's explorers go below this line)
+
+
+# ================================================================ chapter 06: regularization
+# (chapter 06's explorers go below this line)
+
+
+# ================================================================ chapter 07: hyperparameter search
+# (chapter 07's explorers go below this line)
