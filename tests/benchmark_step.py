@@ -10,11 +10,15 @@ reports the median step time of
 * a float64 layer-object implementation in the style of *Deep Learning from
   Scratch* (Affine/Relu objects in an ordered dict), written out below,
 * PyTorch on the CPU, only if ``torch`` is importable (never a requirement),
+* the step's matrix multiplications alone (the same shapes, float32, into
+  preallocated outputs): the *matmul limit*, the time no implementation of this
+  step can beat with this BLAS,
 
-and the share of the machine's float32 matrix-multiply throughput that the
-course_lib step reaches: (matmul FLOPs of one step / step time) / (FLOP/s of a
-1000×1000×1000 float32 matmul measured on this machine).  Time it with one BLAS
-thread: two-thread timings on shared machines swing widely.
+and the share of that limit the course_lib step reaches (limit time / step time).
+The implementations are timed in interleaved rounds (A, B, C, A, B, C, ...) so a
+drift in the machine's speed hits all of them alike; ratios are medians of the
+per-round ratios.  Time it with one BLAS thread: two-thread timings on shared
+machines swing widely.
 """
 import argparse
 import os
@@ -29,15 +33,19 @@ from course_lib.network import MLP
 NETS = {"small": ([784, 100, 100, 100, 100, 10], 100), "wide": ([784, 1000, 1000, 10], 1000)}
 
 
-def median_ms(step, repeat, warmup=3):
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
+def interleaved(steps, rounds, inner, warmup=3):
+    """{name: per-round seconds per call}: each round times ``inner`` calls of every step in turn."""
+    for step in steps.values():
+        for _ in range(warmup):
+            step()
+    times = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            for _ in range(inner):
+                step()
+            times[name].append((time.perf_counter() - start) / inner)
+    return {name: np.array(v) for name, v in times.items()}
 
 
 def step_flops(sizes, batch):
@@ -47,9 +55,24 @@ def step_flops(sizes, batch):
     return 2 * forward + sum(2 * batch * i * o for i, o in pairs[1:])
 
 
-def matmul_flops_per_second(n=1000, repeat=20):
-    a, b = np.random.default_rng(0).random((2, n, n), dtype=np.float32)
-    return 2 * n ** 3 / (median_ms(lambda: a @ b, repeat) / 1e3)
+def matmul_limit_step(sizes, batch):
+    """The step's matrix multiplications alone, float32, into preallocated outputs."""
+    rng = np.random.default_rng(0)
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    xs = [rng.random((batch, i), dtype=np.float32) for i, _ in pairs]
+    Ws = [rng.random((i, o), dtype=np.float32) for i, o in pairs]
+    ys = [np.empty((batch, o), np.float32) for _, o in pairs]
+    dWs = [np.empty((i, o), np.float32) for i, o in pairs]
+    dxs = [np.empty((batch, i), np.float32) for i, _ in pairs]
+
+    def step():
+        for x, W, y in zip(xs, Ws, ys):
+            np.matmul(x, W, out=y)
+        for k in reversed(range(len(pairs))):
+            np.matmul(xs[k].T, ys[k], out=dWs[k])
+            if k:
+                np.matmul(ys[k], Ws[k].T, out=dxs[k])
+    return step
 
 
 def data(sizes, batch):
@@ -153,8 +176,7 @@ def torch_step(sizes, batch):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat-small", type=int, default=300)
-    parser.add_argument("--repeat-wide", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds per net")
     args = parser.parse_args(argv)
     if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
         print("note: set OPENBLAS_NUM_THREADS=1 for stable numbers")
@@ -163,19 +185,24 @@ def main(argv=None):
         have_torch = True
     except ImportError:
         have_torch = False
-    peak = matmul_flops_per_second()
-    print(f"float32 matmul 1000x1000x1000: {peak / 1e9:.1f} GFLOP/s (one thread)")
+        print("PyTorch is not installed: no comparison with it (pip install torch to add one)")
     for name, (sizes, batch) in NETS.items():
-        repeat = args.repeat_small if name == "small" else args.repeat_wide
-        ours = median_ms(course_lib_step(sizes, batch), repeat)
-        dlfs = median_ms(dlfs_step(sizes, batch), repeat)
-        share = step_flops(sizes, batch) / (ours / 1e3) / peak
-        line = (f"{name:5s} {'-'.join(map(str, sizes))} batch {batch}: course_lib {ours:.3f} ms/step "
-                f"({share:.0%} of matmul peak); DLFS-style float64 {dlfs:.3f} ms ({dlfs / ours:.2f}x slower)")
+        steps = {"course_lib": course_lib_step(sizes, batch), "dlfs": dlfs_step(sizes, batch),
+                 "limit": matmul_limit_step(sizes, batch)}
         if have_torch:
-            torch_ms = median_ms(torch_step(sizes, batch), repeat)
-            line += f"; PyTorch CPU {torch_ms:.3f} ms (course_lib/PyTorch = {ours / torch_ms:.2f})"
-        print(line)
+            steps["torch"] = torch_step(sizes, batch)
+        inner = 20 if name == "small" else 1
+        t = interleaved(steps, args.rounds, inner)
+        ms = {k: 1e3 * float(np.median(v)) for k, v in t.items()}
+        ratio = {k: float(np.median(t[k] / t["course_lib"])) for k in t}
+        gflops = step_flops(sizes, batch) / (ms["course_lib"] / 1e3) / 1e9
+        line = (f"{name:5s} {'-'.join(map(str, sizes))} batch {batch}: course_lib {ms['course_lib']:.3f} ms/step "
+                f"({gflops:.0f} GFLOP/s, {ratio['limit']:.0%} of the matmul limit {ms['limit']:.3f} ms); "
+                f"DLFS-style float64 {ms['dlfs']:.3f} ms ({ratio['dlfs']:.2f}x slower)")
+        if have_torch:
+            line += (f"; PyTorch CPU {ms['torch']:.3f} ms "
+                     f"(course_lib/PyTorch = {float(np.median(t['course_lib'] / t['torch'])):.2f})")
+        print(line, flush=True)
 
 
 if __name__ == "__main__":
