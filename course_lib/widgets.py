@@ -237,6 +237,70 @@ def gradient_explorer(depth: int = 10, activation: str = "sigmoid", weight_scale
 # ================================================================ chapter 02: activation functions
 # (chapter 02's explorers go below this line)
 
+#: The parameter each adjustable activation takes from the explorer's sliders.
+ACTIVATION_PARAMETERS = {"leaky_relu": "alpha", "elu": "alpha", "threshold_relu": "theta", "swish": "beta"}
+
+
+def activation_curves(names, alpha: float = 0.3, theta: float = 1.0, beta: float = 1.0, x=None):
+    """f and f' of the named activations on x (default 401 points on [−4, 4]).
+
+    ``alpha`` goes to leaky_relu and elu, ``theta`` to threshold_relu, ``beta`` to swish
+    (see :data:`ACTIVATION_PARAMETERS`); the other functions have no parameter. Returns
+    a dict label -> (x, f(x), f'(x)), the label naming the parameter, e.g. "elu (α=0.3)".
+    """
+    if isinstance(names, str):
+        names = [names]
+    x = np.linspace(-4.0, 4.0, 401) if x is None else np.asarray(x, dtype=np.float64)
+    values = {"alpha": float(alpha), "theta": float(theta), "beta": float(beta)}
+    symbols = {"alpha": "α", "theta": "θ", "beta": "β"}
+    curves = {}
+    for name in names:
+        key = activations.get(name).name
+        param = ACTIVATION_PARAMETERS.get(key)
+        act = activations.get(key, **{param: values[param]}) if param else activations.get(key)
+        label = f"{key} ({symbols[param]}={values[param]:g})" if param else key
+        curves[label] = (x, act(x), act.derivative(x))
+    return curves
+
+
+def plot_activation_curves(curves, title: str = "", figsize=(8.5, 3.6)):
+    """f solid and f' dashed (same colour) for each entry of :func:`activation_curves`."""
+    from course_lib import plots
+    fig, ax = plots.subplots(figsize=figsize)
+    ax.axhline(0, color="0.6", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.6", lw=0.8, zorder=0)
+    for i, (label, (x, f, d)) in enumerate(curves.items()):
+        colour = plots.PALETTE[i % len(plots.PALETTE)]
+        ax.plot(x, f, color=colour, ls="-", label=label)
+        ax.plot(x, d, color=colour, ls="--")
+    if not curves:
+        ax.text(0.5, 0.5, "select one or more functions", ha="center", va="center", transform=ax.transAxes)
+    ax.set(xlabel="x", ylabel="f(x) solid, f'(x) dashed", title=title or "Activation functions")
+    ax.set_ylim(-2.5, 4.5)
+    if curves:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return fig
+
+
+def activation_explorer(names=("leaky_relu", "elu", "threshold_relu"), alpha: float = 0.3,
+                        theta: float = 1.0, beta: float = 1.0):
+    """Pick activation functions and their parameters α, θ, β; see f and f'."""
+    import ipywidgets as w
+    controls = {"names": w.SelectMultiple(options=activations.names(), value=tuple(names), rows=5,
+                                          description="functions", style={"description_width": "initial"}),
+                "alpha": slider("α (leaky_relu, elu)", alpha, 0.0, 2.0, 0.05),
+                "theta": slider("θ (threshold_relu)", theta, -2.0, 3.0, 0.1),
+                "beta": slider("β (swish)", beta, 0.0, 5.0, 0.1)}
+
+    def draw(names, alpha, theta, beta):
+        title = f"α = {alpha:g},  θ = {theta:g},  β = {beta:g}"
+        return plot_activation_curves(activation_curves(names, alpha, theta, beta), title=title)
+
+    return explorer_layout("Activation functions f (solid) and their derivatives f' (dashed)", controls,
+                           live_figure(draw, controls),
+                           hint="Try: elu with α = 0, 1, 2 (the floor at −α); threshold_relu with θ < 0; "
+                                "swish with β = 1.702 next to gelu; ctrl/shift-click to pick several.")
+
 
 # ================================================================ chapter 03: weight initialization
 # (chapter 03's explorers go below this line)
