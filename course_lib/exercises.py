@@ -330,9 +330,269 @@ def _check_accuracy(accuracy):
 # ================================================================ chapter 01: vanishing gradients
 # (chapter 01's checkers go below this line)
 
+def _call_elementwise(func, x, what, formula):
+    """Call func(x) on an array; a TypeError from math.exp & co. gets a specific hint."""
+    try:
+        with np.errstate(all="ignore"):
+            return call(func, x, what=what)
+    except CheckFailed as err:
+        if isinstance(err.__cause__, TypeError):
+            raise CheckFailed(f"{err} Your function must work elementwise on a numpy array: use np.exp, "
+                              "not math.exp (math works on one number only). " + formula) from None
+        if isinstance(err.__cause__, ValueError) and "truth value" in str(err.__cause__):
+            raise CheckFailed(f"{err} Your function must work elementwise on a numpy array: `if x > 0:` "
+                              "needs one number; choose per element with np.where(x > 0, ..., ...). "
+                              + formula) from None
+        raise
+
+
+@exercise("01-sigmoid-derivative", "the derivative of the sigmoid, σ'(x) = σ(x)(1 − σ(x))")
+def _check_sigmoid_derivative(sigmoid_derivative):
+    """σ'(x) = σ(x)(1 − σ(x)), elementwise, finite for any x."""
+    formula = "Revisit σ'(x) = σ(x)·(1 − σ(x)) with σ(x) = 1/(1 + e^(−x))."
+    x = np.array([-4.0, -1.0, 0.0, 0.5, 2.0, 6.0])
+    s = _sigmoid(x)
+    want = s * (1 - s)
+    got = _call_elementwise(sigmoid_derivative, x, "sigmoid_derivative(x=[-4, -1, 0, 0.5, 2, 6])", formula)
+    if np.shape(got) == x.shape:
+        g = np.asarray(got, dtype=np.float64)
+        if np.allclose(g, s * (1 + s)):
+            raise CheckFailed("You computed σ(x)(1 + σ(x)): the second factor is 1 − σ(x), the chance of "
+                              "'the other class'. With + the value at x = 0 is 0.75 instead of 0.25. " + formula)
+        if np.allclose(g, s):
+            raise CheckFailed("You returned σ(x) itself, not its derivative. " + formula)
+        if np.allclose(g, x * (1 - x)):
+            raise CheckFailed("You computed x(1 − x): the formula is applied to σ(x), not to x. " + formula)
+        if np.allclose(g, s * (1 - s) ** 2) or np.allclose(g, s ** 2 * (1 - s)):
+            raise CheckFailed("One factor is squared: σ' is σ(x) times (1 − σ(x)), each once. " + formula)
+    expect_close(got, want, "sigmoid_derivative(x=[-4, -1, 0, 0.5, 2, 6])", formula)
+    grid = np.array([[-2.0, 0.0], [1.0, 3.0]])
+    got = _call_elementwise(sigmoid_derivative, grid, "sigmoid_derivative on a 2×2 array", formula)
+    expect_close(got, _sigmoid(grid) * (1 - _sigmoid(grid)), "sigmoid_derivative(2×2 array)",
+                 "The result must have the shape of x: compute elementwise, no sums or loops over rows.")
+    got = _call_elementwise(sigmoid_derivative, np.array([0.0]), "sigmoid_derivative([0.0])", formula)
+    expect_close(got, [0.25], "sigmoid_derivative at x = 0", "The peak of σ' is σ(0)(1 − σ(0)) = ½·½ = ¼.")
+    big = np.array([-1000.0, -50.0, 50.0, 1000.0])
+    got = _call_elementwise(sigmoid_derivative, big, "sigmoid_derivative(x=[-1000, -50, 50, 1000])", formula)
+    g = np.asarray(got, dtype=np.float64)
+    expect(g.shape == big.shape and bool(np.all(np.isfinite(g))),
+           f"sigmoid_derivative(x=[-1000, -50, 50, 1000]) gave {_show(g)}: not finite. For large |x| a "
+           "formula like e^(−x)/(1 + e^(−x))² computes ∞/∞ = nan. Compute s = σ(x) first, then s·(1 − s): "
+           "it is exactly 0 far out, never nan.")
+    expect_close(g, [0.0, 0.0, 0.0, 0.0], "sigmoid_derivative(x=[-1000, -50, 50, 1000])",
+                 "Far from 0 the sigmoid is flat: σ' is (almost exactly) 0 — that is saturation.", atol=1e-12)
+    return ("σ'(x) = σ(x)(1 − σ(x)): elementwise, at most ¼ (at x = 0), and 0 in the flat tails — "
+            "which is why deep sigmoid nets lose their gradient.")
+
+
+@exercise("01-max-gradient-factor", "the largest gradient factor through k sigmoid layers")
+def _check_max_gradient_factor(max_gradient_factor):
+    """The best case of a product of k sigmoid derivatives: (1/4)^k."""
+    formula = ("Each sigmoid layer multiplies the gradient by σ'(z) ≤ ¼, and the chain rule multiplies "
+               "the factors of all k layers: at most ¼ · ¼ · … · ¼ = (¼)^k.")
+    for k in (1, 2, 3, 5, 10):
+        got = call(max_gradient_factor, k, what=f"max_gradient_factor({k})")
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            raise CheckFailed(f"max_gradient_factor({k}) returned {_short(got)}; return one number.") from None
+        if np.isclose(value, 0.25 ** k, rtol=1e-9, atol=0):
+            continue
+        if np.isclose(value, 0.5 ** k):
+            raise CheckFailed(f"max_gradient_factor({k}) = {value:.6g} = 0.5^{k}: ½ is σ(0), the sigmoid's "
+                              "value at 0, but its slope there is σ(0)(1 − σ(0)) = ¼. " + formula)
+        if np.isclose(value, 0.25 * k):
+            raise CheckFailed(f"max_gradient_factor({k}) = {value:.6g} = ¼·{k}: the chain rule multiplies "
+                              "the layers' factors, it does not add them. " + formula)
+        if np.isclose(value, 0.25 ** (k - 1)) or np.isclose(value, 0.25 ** (k + 1)):
+            raise CheckFailed(f"max_gradient_factor({k}) = {value:.6g}: off by one layer — k layers give "
+                              "k factors. " + formula)
+        expect_close(value, 0.25 ** k, f"max_gradient_factor({k})", formula, rtol=1e-9, atol=0)
+    got = call(max_gradient_factor, 0, what="max_gradient_factor(0)")
+    expect_close(got, 1.0, "max_gradient_factor(0)", "No layer, no factor: the gradient passes unchanged (1).")
+    return "(¼)^k: after 10 sigmoid layers at most 9.5e-07 of the gradient reaches the input, even in the best case."
+
+
+@exercise("01-clip-by-global-norm", "gradient clipping by the global norm")
+def _check_clip_by_global_norm(clip_by_global_norm):
+    """g ← g · min(1, c / ‖g‖), ‖g‖ over all arrays together."""
+    formula = ("Revisit: ‖g‖ = √(Σ over all arrays of Σ g²); if ‖g‖ > c, multiply every array by c/‖g‖, "
+               "otherwise leave them unchanged.")
+
+    def grads():
+        return {"W1": np.array([[3.0, 0.0], [0.0, 4.0]]), "b1": np.array([7.2, 9.6])}   # norms 5, 12; ‖g‖ = 13
+
+    def result(max_norm):
+        given = grads()
+        got = call(clip_by_global_norm, given, max_norm, what=f"clip_by_global_norm(grads, max_norm={max_norm})")
+        expect(isinstance(got, dict), f"clip_by_global_norm returned {type(got).__name__}; return a dict "
+               "with the same keys as grads (W1, b1), each an array of the same shape.")
+        expect(set(got) == {"W1", "b1"}, f"clip_by_global_norm returned the keys {sorted(got)}; "
+               "expected the keys of grads, ['W1', 'b1'].")
+        for key in ("W1", "b1"):
+            expect_shape(got[key], grads()[key].shape, f"clip_by_global_norm(...)[{key!r}]")
+        return {k: np.asarray(v, dtype=np.float64) for k, v in got.items()}
+
+    got = result(100.0)
+    if all(np.allclose(got[k], v * 100 / 13) for k, v in grads().items()):
+        raise CheckFailed("A gradient of norm 13 was scaled UP to norm 100: clipping only ever scales down "
+                          "(min(1, c/‖g‖)). " + formula)
+    if all(np.allclose(got[k], v * 100 / 169) for k, v in grads().items()):
+        raise CheckFailed("You divided by ‖g‖² = 169, the sum of squares: the norm is its square root, 13. "
+                          + formula)
+    for key, want in grads().items():
+        expect_close(got[key], want, f"with ‖g‖ = 13 and max_norm = 100, grads[{key!r}]",
+                     "A gradient whose norm is already below max_norm must stay unchanged. " + formula)
+    got = result(6.5)
+    norm = float(np.sqrt(sum(np.sum(v * v) for v in got.values())))
+    if np.allclose(got["W1"], np.clip(grads()["W1"], -6.5, 6.5)) and np.allclose(got["b1"], [6.5, 6.5]):
+        raise CheckFailed("You clipped each number to [−6.5, 6.5] (np.clip): that changes the gradient's "
+                          "direction. Clipping by norm scales the whole gradient down instead. " + formula)
+    if np.allclose(got["W1"], grads()["W1"]) and np.allclose(got["b1"], [3.9, 5.2]):
+        raise CheckFailed("You clipped each array by its own norm (W1 has norm 5 < 6.5, so it stayed; b1 "
+                          "was cut from 12 to 6.5): that changes the direction of the whole gradient. Use one global "
+                          "norm over all arrays together. " + formula)
+    for key, want in grads().items():
+        expect_close(got[key], want * 0.5, f"with ‖g‖ = 13 and max_norm = 6.5, grads[{key!r}]",
+                     f"Every array must be multiplied by 6.5/13 = 0.5 (the clipped norm was {norm:.4g}). " + formula)
+    got = result(1.0)
+    for key, want in grads().items():
+        expect_close(got[key], want / 13.0, f"with ‖g‖ = 13 and max_norm = 1, grads[{key!r}]", formula)
+    small = {"W1": np.array([[0.03, 0.0], [0.0, 0.04]]), "b1": np.array([0.0, 0.0])}
+    got = call(clip_by_global_norm, small, 1.0, what="clip_by_global_norm(small grads, 1.0)")
+    if isinstance(got, dict) and "W1" in got and np.allclose(got["W1"], [[0.6, 0.0], [0.0, 0.8]]):
+        raise CheckFailed("A gradient of norm 0.05 was scaled UP to norm 1: clipping only ever scales down "
+                          "(min(1, c/‖g‖)). " + formula)
+    expect(isinstance(got, dict) and "W1" in got, "clip_by_global_norm must return a dict with the keys of grads.")
+    expect_close(got["W1"], small["W1"], "with ‖g‖ = 0.05 and max_norm = 1, grads['W1']",
+                 "Small gradients stay unchanged. " + formula)
+    return ("One norm over all arrays, scaled down only when too long: the direction of the step is kept, "
+            "its length is capped — that is train(..., clip_norm=c).")
+
 
 # ================================================================ chapter 02: activation functions
 # (chapter 02's checkers go below this line)
+
+def _elu(x, alpha):
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def _elu_grad(x, alpha):
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0)))
+
+
+_ELU_X = np.array([-3.0, -1.0, -0.25, 0.5, 2.0])
+_ELU_SHOW = "x=[-3, -1, -0.25, 0.5, 2]"
+
+
+@exercise("02-elu", "the ELU activation, x if x > 0 else α(eˣ − 1)")
+def _check_elu(elu):
+    """ELU(x) = x for x > 0, α(eˣ − 1) for x ≤ 0, elementwise."""
+    formula = "Revisit ELU(x) = x if x > 0, else α·(eˣ − 1)."
+    for alpha in (1.0, 0.5, 2.0):
+        got = _call_elementwise(lambda x: elu(x, alpha), _ELU_X, f"elu({_ELU_SHOW}, alpha={alpha})", formula)
+        want = _elu(_ELU_X, alpha)
+        if np.shape(got) == want.shape and not np.allclose(got, want):
+            g = np.asarray(got, dtype=np.float64)
+            neg = _ELU_X < 0
+            if np.allclose(g[neg], alpha * np.exp(_ELU_X[neg])):
+                raise CheckFailed(f"elu(x, alpha={alpha}) returned α·eˣ for negative x: the −1 is missing, so "
+                                  f"ELU would jump from α to 0 at x = 0 and tend to 0, not to −α, as x → −∞. "
+                                  + formula)
+            if alpha != 1.0 and np.allclose(g[neg], np.expm1(_ELU_X[neg])):
+                raise CheckFailed(f"elu(x, alpha={alpha}) ignores alpha for negative x: multiply (eˣ − 1) "
+                                  "by α. " + formula)
+            if np.allclose(g[neg], 0.0) or np.allclose(g[neg], _ELU_X[neg]) or \
+                    np.allclose(g[neg], alpha * _ELU_X[neg]):
+                raise CheckFailed(f"elu(x, alpha={alpha}) for negative x returned {_show(g[neg])}, a ReLU-like "
+                                  f"value; ELU bends smoothly towards −α: α(eˣ − 1) = {_show(want[neg])}. "
+                                  + formula)
+            if not np.allclose(g[~neg], _ELU_X[~neg]):
+                raise CheckFailed(f"elu(x, alpha={alpha}) for positive x returned {_show(g[~neg])}; for x > 0 "
+                                  "ELU is x itself. " + formula)
+        expect_close(got, want, f"elu({_ELU_SHOW}, alpha={alpha})", formula)
+    grid = np.array([[-2.0, 0.0], [1.5, -0.5]])
+    got = _call_elementwise(lambda x: elu(x, 1.0), grid, "elu on a 2×2 array", formula)
+    expect_close(got, _elu(grid, 1.0), "elu(2×2 array, alpha=1)", "Keep the shape of x: work elementwise.")
+    far = np.array([-1000.0, 1000.0])
+    got = _call_elementwise(lambda x: elu(x, 1.5), far, "elu(x=[-1000, 1000], alpha=1.5)", formula)
+    expect_close(got, [-1.5, 1000.0], "elu(x=[-1000, 1000], alpha=1.5)",
+                 "Far left ELU saturates at −α; far right it is x. If you got nan, compute the exponential "
+                 "only of min(x, 0), e.g. np.expm1(np.minimum(x, 0)).")
+    return "ELU: identity for x > 0, a smooth floor at −α for x < 0 — negative outputs keep the mean near 0."
+
+
+@exercise("02-elu-derivative", "the ELU's derivative, 1 if x > 0 else α·eˣ")
+def _check_elu_derivative(elu_derivative):
+    """ELU'(x) = 1 for x > 0, α·eˣ for x < 0 (= ELU(x) + α), elementwise."""
+    formula = "Revisit d/dx α(eˣ − 1) = α·eˣ for x < 0, and d/dx x = 1 for x > 0."
+    for alpha in (1.0, 0.5, 2.0):
+        got = _call_elementwise(lambda x: elu_derivative(x, alpha), _ELU_X,
+                                f"elu_derivative({_ELU_SHOW}, alpha={alpha})", formula)
+        want = _elu_grad(_ELU_X, alpha)
+        if np.shape(got) == want.shape and not np.allclose(got, want):
+            g = np.asarray(got, dtype=np.float64)
+            neg = _ELU_X < 0
+            if np.allclose(g[neg], _elu(_ELU_X[neg], alpha)):
+                raise CheckFailed(f"elu_derivative(x, alpha={alpha}) returned ELU itself, α(eˣ − 1), for negative "
+                                  "x: that is the function, not its slope. The −1 is a constant and its "
+                                  "derivative is 0. " + formula)
+            if np.allclose(g[neg], 0.0):
+                raise CheckFailed(f"elu_derivative(x, alpha={alpha}) is 0 for negative x — that is ReLU's "
+                                  "derivative, the one that lets units die. " + formula)
+            if np.allclose(g[neg], alpha):
+                raise CheckFailed(f"elu_derivative(x, alpha={alpha}) is the constant α for negative x — that "
+                                  "is LeakyReLU's slope; ELU's slope decays as α·eˣ. " + formula)
+            if alpha != 1.0 and np.allclose(g[neg], np.exp(_ELU_X[neg])):
+                raise CheckFailed(f"elu_derivative(x, alpha={alpha}) ignores alpha for negative x: the slope "
+                                  "is α·eˣ. " + formula)
+            if not np.allclose(g[~neg], 1.0):
+                raise CheckFailed(f"elu_derivative(x, alpha={alpha}) for positive x returned {_show(g[~neg])}; "
+                                  "for x > 0 ELU is x, with slope 1. " + formula)
+        expect_close(got, want, f"elu_derivative({_ELU_SHOW}, alpha={alpha})", formula)
+    grid = np.array([[-2.0, 3.0], [1.5, -0.5]])
+    got = _call_elementwise(lambda x: elu_derivative(x, 1.0), grid, "elu_derivative on a 2×2 array", formula)
+    expect_close(got, _elu_grad(grid, 1.0), "elu_derivative(2×2 array, alpha=1)",
+                 "Keep the shape of x: work elementwise.")
+    far = np.array([-1000.0, 1000.0])
+    got = _call_elementwise(lambda x: elu_derivative(x, 1.5), far, "elu_derivative(x=[-1000, 1000], alpha=1.5)",
+                            formula)
+    expect_close(got, [0.0, 1.0], "elu_derivative(x=[-1000, 1000], alpha=1.5)",
+                 "Far left the slope α·eˣ is 0; far right it is 1. If you got nan or inf, exponentiate "
+                 "min(x, 0) only.", atol=1e-12)
+    return "ELU': 1 on the right, α·eˣ on the left — small but never exactly 0 at finite x, so no unit dies."
+
+
+@exercise("02-leaky-relu", "LeakyReLU with any slope α")
+def _check_leaky_relu(leaky_relu):
+    """LeakyReLU(x) = x for x > 0, α·x for x ≤ 0, for any α ≥ 0."""
+    formula = "Revisit LeakyReLU(x) = x if x > 0, else α·x — np.where(x > 0, x, alpha * x)."
+    x = np.array([-4.0, -1.0, -0.5, 0.0, 0.5, 3.0])
+    show = "x=[-4, -1, -0.5, 0, 0.5, 3]"
+    for alpha in (0.01, 0.2, 0.0, 2.0):
+        got = _call_elementwise(lambda v: leaky_relu(v, alpha), x, f"leaky_relu({show}, alpha={alpha})", formula)
+        want = np.where(x > 0, x, alpha * x)
+        if np.shape(got) == want.shape and not np.allclose(got, want):
+            g = np.asarray(got, dtype=np.float64)
+            pos = x > 0
+            if alpha > 1 and np.allclose(g, np.maximum(alpha * x, x)):
+                raise CheckFailed(f"leaky_relu(x, alpha={alpha}) returned max(αx, x): that equals LeakyReLU only "
+                                  f"for α ≤ 1. With α = {alpha} it gives αx for positive x and x for negative x. "
+                                  "Choose the branch by the sign of x instead. " + formula)
+            if np.allclose(g[pos], alpha * x[pos]) or np.allclose(g, alpha * x):
+                raise CheckFailed(f"leaky_relu(x, alpha={alpha}) multiplied the positive inputs by α too: the "
+                                  "slope α is only for x < 0; positive inputs pass unchanged. " + formula)
+            if alpha > 0 and np.allclose(g, np.maximum(x, 0)):
+                raise CheckFailed(f"leaky_relu(x, alpha={alpha}) returned max(x, 0), a plain ReLU: negative "
+                                  "inputs must give α·x. " + formula)
+        expect_close(got, want, f"leaky_relu({show}, alpha={alpha})", formula)
+    grid = np.array([[-2.0, 3.0], [1.5, -0.5]])
+    got = _call_elementwise(lambda v: leaky_relu(v, 0.1), grid, "leaky_relu on a 2×2 array", formula)
+    expect_close(got, np.where(grid > 0, grid, 0.1 * grid), "leaky_relu(2×2 array, alpha=0.1)",
+                 "Keep the shape of x: work elementwise.")
+    return "LeakyReLU for every α, including α > 1 where the max(αx, x) shortcut breaks."
 
 
 # ================================================================ chapter 03: weight initialization

@@ -141,10 +141,165 @@ def neuron_explorer(w: float = 1.0, b: float = 0.0):
 
 # ================================================================ chapter 01: vanishing gradients
 # (chapter 01's explorers go below this line)
+import functools  # noqa: E402  (caches of the explorers below)
+
+@functools.lru_cache(maxsize=4)
+def _mnist_batch(size: int = 200, seed: int = 0):
+    """A fixed batch of MNIST training digits (x, t), the same on every call."""
+    from course_lib import data
+    (x_train, t_train), _ = data.load_mnist()
+    rows = np.random.default_rng(seed).choice(len(x_train), size, replace=False)
+    x, t = x_train[rows], t_train[rows]
+    x.flags.writeable = t.flags.writeable = False
+    return x, t
+
+
+def scaled_init(weight_scale: float):
+    """An initializer W ~ N(0, (g/√n_in)²) with g = ``weight_scale``: g = 1 is LeCun normal,
+    g = √2 ≈ 1.41 is He normal; larger g makes every layer amplify its input by about g."""
+    if not (np.isfinite(weight_scale) and weight_scale > 0):
+        raise ValueError(f"weight_scale must be a positive number (1 = LeCun, 1.41 = He), got {weight_scale!r}")
+    from course_lib import initializers
+    lecun = initializers.get("lecun_normal")
+
+    def init(fan_in, fan_out, rng):
+        return weight_scale * lecun(fan_in, fan_out, rng)
+
+    return init
+
+
+@functools.lru_cache(maxsize=256)
+def _profile(depth, activation, weight_scale, width, batch, seed):
+    from course_lib import diagnostics
+    from course_lib.network import MLP
+    x, t = _mnist_batch(batch, seed)
+    net = MLP([784] + [width] * (depth - 1) + [10], activation=activation,
+              init=scaled_init(weight_scale), seed=seed)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return diagnostics.gradient_norms(net, x, t)
+
+
+def gradient_norm_profile(depth: int = 10, activation: str = "sigmoid", weight_scale: float = 1.0,
+                          width: int = 100, batch: int = 200, seed: int = 0):
+    """‖∂L/∂W_l‖ for l = 1..depth: an untrained MLP with ``depth`` weight layers
+    (784 → width → … → width → 10) on a fixed batch of ``batch`` MNIST digits.
+
+    Weights W_l ~ N(0, (g/√n_in)²) with g = ``weight_scale`` (see :func:`scaled_init`),
+    biases 0. Backpropagation multiplies the gradient by f'(z_l)·W_lᵀ at every layer, so
+    the norms shrink towards the input when that factor is below 1 (vanishing) and grow
+    when it is above 1 (exploding). Returns a new float array of length ``depth``.
+    """
+    if not isinstance(depth, (int, np.integer)) or depth < 2:
+        raise ValueError(f"depth must be an integer >= 2 (the number of weight layers), got {depth!r}")
+    activation = activations.get(activation).name
+    scaled_init(weight_scale)                 # validates the scale
+    return _profile(int(depth), activation, float(weight_scale), int(width), int(batch), int(seed)).copy()
+
+
+def plot_gradient_profile(norms, activation: str, weight_scale: float, figsize=(8.5, 3.6)):
+    """Bars of ‖∂L/∂W_l‖ per layer (log scale), titled with the ratio first layer : last layer."""
+    from course_lib import plots
+    norms = np.asarray(norms, dtype=np.float64)
+    shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)   # 0 or inf: under-/overflow
+    if np.isnan(shown).all():
+        title = (f"{activation}, weight std {weight_scale:g}/√n: every gradient under- or overflowed "
+                 "the float32 range")
+        return plots.layer_bars({activation: np.zeros_like(norms)}, "‖∂L/∂W‖", title, log=False,
+                                xlabel="layer (input → output)", figsize=figsize)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = norms[0] / norms[-1]
+    title = (f"{activation}, weight std {weight_scale:g}/√n: first layer gets "
+             f"{ratio:.2g} × the last layer's gradient")
+    if np.isnan(shown).any():
+        title += " (missing bars: 0, underflow)"
+    return plots.layer_bars({activation: shown}, "‖∂L/∂W‖ (log scale)", title,
+                            xlabel="layer (input → output)", figsize=figsize)
+
+
+def gradient_explorer(depth: int = 10, activation: str = "sigmoid", weight_scale: float = 1.0):
+    """Depth × activation × weight scale → per-layer gradient norms of an untrained net on MNIST."""
+    controls = {"depth": slider("depth (weight layers)", depth, 2, 30, 1, integer=True),
+                "activation": dropdown("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "elu",
+                                                      "selu", "softsign"], activation),
+                "weight_scale": slider("weight scale g (std g/√n)", weight_scale, 0.25, 6.0, 0.05)}
+
+    def draw(depth, activation, weight_scale):
+        norms = gradient_norm_profile(depth, activation, weight_scale)
+        return plot_gradient_profile(norms, activation, weight_scale)
+
+    return explorer_layout("Gradient norm per layer: depth × activation × weight scale", controls,
+                           live_figure(draw, controls),
+                           hint="Try: sigmoid at depth 20 (the first bars vanish); tanh with g = 1 vs g = 4 "
+                                "(growing towards the input); relu with g = 1, 1.41 (He) and 2 (all bars "
+                                "move together — watch the axis).")
 
 
 # ================================================================ chapter 02: activation functions
 # (chapter 02's explorers go below this line)
+
+#: The parameter each adjustable activation takes from the explorer's sliders.
+ACTIVATION_PARAMETERS = {"leaky_relu": "alpha", "elu": "alpha", "threshold_relu": "theta", "swish": "beta"}
+
+
+def activation_curves(names, alpha: float = 0.3, theta: float = 1.0, beta: float = 1.0, x=None):
+    """f and f' of the named activations on x (default 401 points on [−4, 4]).
+
+    ``alpha`` goes to leaky_relu and elu, ``theta`` to threshold_relu, ``beta`` to swish
+    (see :data:`ACTIVATION_PARAMETERS`); the other functions have no parameter. Returns
+    a dict label -> (x, f(x), f'(x)), the label naming the parameter, e.g. "elu (α=0.3)".
+    """
+    if isinstance(names, str):
+        names = [names]
+    x = np.linspace(-4.0, 4.0, 401) if x is None else np.asarray(x, dtype=np.float64)
+    values = {"alpha": float(alpha), "theta": float(theta), "beta": float(beta)}
+    symbols = {"alpha": "α", "theta": "θ", "beta": "β"}
+    curves = {}
+    for name in names:
+        key = activations.get(name).name
+        param = ACTIVATION_PARAMETERS.get(key)
+        act = activations.get(key, **{param: values[param]}) if param else activations.get(key)
+        label = f"{key} ({symbols[param]}={values[param]:g})" if param else key
+        curves[label] = (x, act(x), act.derivative(x))
+    return curves
+
+
+def plot_activation_curves(curves, title: str = "", figsize=(8.5, 3.6)):
+    """f solid and f' dashed (same colour) for each entry of :func:`activation_curves`."""
+    from course_lib import plots
+    fig, ax = plots.subplots(figsize=figsize)
+    ax.axhline(0, color="0.6", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.6", lw=0.8, zorder=0)
+    for i, (label, (x, f, d)) in enumerate(curves.items()):
+        colour = plots.PALETTE[i % len(plots.PALETTE)]
+        ax.plot(x, f, color=colour, ls="-", label=label)
+        ax.plot(x, d, color=colour, ls="--")
+    if not curves:
+        ax.text(0.5, 0.5, "select one or more functions", ha="center", va="center", transform=ax.transAxes)
+    ax.set(xlabel="x", ylabel="f(x) solid, f'(x) dashed", title=title or "Activation functions")
+    ax.set_ylim(-2.5, 4.5)
+    if curves:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return fig
+
+
+def activation_explorer(names=("leaky_relu", "elu", "threshold_relu"), alpha: float = 0.3,
+                        theta: float = 1.0, beta: float = 1.0):
+    """Pick activation functions and their parameters α, θ, β; see f and f'."""
+    import ipywidgets as w
+    controls = {"names": w.SelectMultiple(options=activations.names(), value=tuple(names), rows=5,
+                                          description="functions", style={"description_width": "initial"}),
+                "alpha": slider("α (leaky_relu, elu)", alpha, 0.0, 2.0, 0.05),
+                "theta": slider("θ (threshold_relu)", theta, -2.0, 3.0, 0.1),
+                "beta": slider("β (swish)", beta, 0.0, 5.0, 0.1)}
+
+    def draw(names, alpha, theta, beta):
+        title = f"α = {alpha:g},  θ = {theta:g},  β = {beta:g}"
+        return plot_activation_curves(activation_curves(names, alpha, theta, beta), title=title)
+
+    return explorer_layout("Activation functions f (solid) and their derivatives f' (dashed)", controls,
+                           live_figure(draw, controls),
+                           hint="Try: elu with α = 0, 1, 2 (the floor at −α); threshold_relu with θ < 0; "
+                                "swish with β = 1.702 next to gelu; ctrl/shift-click to pick several.")
 
 
 # ================================================================ chapter 03: weight initialization
