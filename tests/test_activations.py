@@ -82,6 +82,19 @@ def test_gelu_sigmoid_approximation_is_close_not_equal():
     assert 0.005 < err.max() < 0.03
 
 
+def test_gelu_float32_fast_path_matches_the_exact_float64_one():
+    # float64 uses math.erfc number by number; float32 a vectorised erfc accurate to ~1e-7.
+    x = np.linspace(-10, 10, 20001)
+    exact = activations.get("gelu")(x)
+    fast = activations.get("gelu")(x.astype(np.float32))
+    assert fast.dtype == np.float32
+    np.testing.assert_allclose(fast, exact, rtol=2e-5, atol=1e-6)
+    fast_d = activations.get("gelu").derivative(x.astype(np.float32))
+    np.testing.assert_allclose(fast_d, activations.get("gelu").derivative(x), rtol=2e-5, atol=1e-6)
+    # the far left tail: GELU(−10) = −10·Φ(−10) ≈ −7.62e-23, not 0 (1 + erf would cancel to 0)
+    assert activations.get("gelu")(np.array([-10.0]))[0] == pytest.approx(-7.619853024160593e-23, rel=1e-12)
+
+
 def test_unknown_name_lists_close_matches():
     with pytest.raises(ValueError, match="gelu"):
         activations.get("gelo")
