@@ -33,7 +33,7 @@ import numpy as np
 
 from course_lib._names import normalize, unknown_name_error
 
-__all__ = ["Surface", "get", "names", "trajectory", "distance_to_minimum", "steps_to_reach", "hessian"]
+__all__ = ["Surface", "get", "names", "trajectory", "distance_to_minimum", "steps_to_reach"]
 
 
 @dataclass(frozen=True)

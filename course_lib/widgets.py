@@ -301,8 +301,8 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
     s = surfaces.get(surface)
     controls = {
         "surface": dropdown("surface", surfaces.names(), s.name),
-        "x0": slider("start x", s.start[0], *s.xlim, np.ptp(s.xlim) / 100),
-        "y0": slider("start y", s.start[1], *s.ylim, np.ptp(s.ylim) / 100),
+        "x0": slider("start x", s.start[0], *s.xlim, np.ptp(s.xlim) / 100, readout_format=".3g"),
+        "y0": slider("start y", s.start[1], *s.ylim, np.ptp(s.ylim) / 100, readout_format=".3g"),
         "names": w.SelectMultiple(options=optimizers.names(), value=tuple(names), rows=5,
                                   description="optimizers", style={"description_width": "initial"},
                                   layout=w.Layout(width="230px")),
