@@ -226,9 +226,9 @@ def contour_grid(surface: str, n: int = 120):
     return X, Y, Z, levels, fill
 
 
-def _fast_figure(figsize, rect):
-    """A slide-styled figure with one axes at a fixed place: no layout engine and no tight
-    bounding box, so showing it takes one rendering pass (explorers that must be quick)."""
+@functools.lru_cache(maxsize=1)
+def _fast_figure_class():
+    """plots.SlideFigure shown as a PNG of the whole canvas (no tight bounding box: one pass)."""
     import io
 
     from course_lib import plots
@@ -239,14 +239,21 @@ def _fast_figure(figsize, rect):
             self.savefig(buf, format="png")
             return buf.getvalue()
 
+    return FastFigure
+
+
+def _fast_figure(figsize, rect):
+    """A slide-styled figure with one axes at a fixed place: no layout engine and no tight
+    bounding box, so showing it takes one rendering pass (explorers that must be quick)."""
+    from course_lib import plots
     with plots.slide_style():
-        fig = FastFigure(figsize=figsize, dpi=plots.STYLE["figure.dpi"])
+        fig = _fast_figure_class()(figsize=figsize, dpi=plots.STYLE["figure.dpi"])
         ax = fig.add_axes(rect)
         ax.tick_params(labelsize=plots.FONT_MIN)
     return fig, ax
 
 
-def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.0, 3.8)):
+def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.0, 3.6)):
     """The paths over the (cached) contour plot of ``surface``, the start as a dot, the
     minima as stars. The legend gives each path's final distance d to the nearest minimum,
     or the step at which it diverged (when ``steps`` is given and the path is shorter)."""
@@ -338,9 +345,7 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
     menu.observe(new_surface, names="value")
     return explorer_layout(
         "Optimizer playground: paths on a surface", controls, out,
-        hint="Try: on dlfs raise η until SGD zig-zags, then diverges; on saddle compare SGD and "
-             "Momentum from y = 0.001; on rosenbrock find an η that suits SGD and one that suits "
-             "Adam (ctrl/shift-click selects several optimizers; AdaDelta keeps η = 1).")
+        hint="Ctrl/shift-click selects several optimizers; all share η except AdaDelta (η = 1).")
 
 
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
@@ -417,9 +422,7 @@ def effective_step_explorer(surface: str = "dlfs"):
 
     return explorer_layout(
         "Adaptive methods: the step size each coordinate gets", controls, live_figure(draw, controls),
-        hint="Try: on dlfs the flat x gets a larger η_eff than the steep y; AdaGrad's only ever "
-             "shrinks, RMSProp's and Adam's grow again once the gradients get small; push ρ/β₂ "
-             "towards 0.999 and RMSProp remembers longer.")
+        hint="Solid: x, dashed: y. The decay slider sets RMSProp's ρ and Adam's β₂ (AdaGrad has none).")
 
 
 
