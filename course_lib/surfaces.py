@@ -292,3 +292,24 @@ def steps_to_reach(path, surface, tol=0.1):
         raise ValueError(f"tol must be a positive distance, got {tol!r}")
     hit = np.flatnonzero(distance_to_minimum(path, surface) <= tol)
     return int(hit[0]) if hit.size else None
+
+
+def hessian(surface, point, h=1e-5):
+    """The 2×2 Hessian ∇²f at ``point`` by central differences of the gradient:
+    column j = (∇f(p + h·e_j) − ∇f(p − h·e_j)) / 2h, then symmetrised.
+
+    Its eigenvalues are the curvatures along the principal directions; gradient
+    descent with rate η is stable near a minimum iff η < 2/λ_max.
+    """
+    surface = get(surface)
+    p = np.asarray(point, dtype=np.float64)
+    if p.shape != (2,) or not np.all(np.isfinite(p)):
+        raise ValueError(f"point must be two finite numbers (x, y), got {point!r}")
+    if not np.isfinite(h) or h <= 0:
+        raise ValueError(f"h must be a small positive step, got {h!r}")
+    H = np.empty((2, 2))
+    for j in range(2):
+        e = np.zeros(2)
+        e[j] = h
+        H[:, j] = (np.asarray(surface.grad(*(p + e))) - np.asarray(surface.grad(*(p - e)))) / (2 * h)
+    return (H + H.T) / 2

@@ -308,6 +308,277 @@ def activation_explorer(names=("leaky_relu", "elu", "threshold_relu"), alpha: fl
 
 # ================================================================ chapter 04: optimizers
 # (chapter 04's explorers go below this line)
+import functools  # noqa: E402  (chapter 04's section keeps its imports here)
+import warnings  # noqa: E402
+
+#: The learning rate the playground starts with on each surface. One η serves every method
+#: but AdaDelta, which keeps the η = 1 of its paper.
+PLAYGROUND_LR = {"dlfs": 0.1, "ill_conditioned": 0.05, "rosenbrock": 0.002, "saddle": 0.05,
+                 "beale": 0.01}
+PLAYGROUND_DEFAULT = ("sgd", "momentum", "adagrad", "adam")
+
+
+def _playground_kwargs(name: str, lr: float, beta: float) -> dict:
+    """Hyperparameters of one method in the playground: η = lr (AdaDelta: η = 1),
+    momentum = β (Momentum, Nesterov) or β₁ = β (Adam, Nadam, AdamW); the rest at defaults."""
+    if name == "adadelta":
+        return {}
+    kwargs = {"lr": float(lr)}
+    if name in ("momentum", "nesterov"):
+        kwargs["momentum"] = float(beta)
+    elif name in ("adam", "nadam", "adamw"):
+        kwargs["beta1"] = float(beta)
+    return kwargs
+
+
+@functools.lru_cache(maxsize=1024)
+def _playground_path(name: str, surface: str, start: tuple, lr: float, beta: float, steps: int):
+    from course_lib import surfaces
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)        # a diverging path stops early
+        path = surfaces.trajectory(name, surface, start=start, steps=steps,
+                                   opt_kwargs=_playground_kwargs(name, lr, beta))
+    path.setflags(write=False)                                 # shared by the cache
+    return path
+
+
+def playground_paths(surface="dlfs", start=None, names=PLAYGROUND_DEFAULT, lr: float = 0.1,
+                     beta: float = 0.9, steps: int = 100) -> dict:
+    """{name: path} for each optimizer in ``names`` on ``surface`` from ``start``.
+
+    Every method gets the learning rate ``lr`` except AdaDelta (η = 1, as in its
+    paper); ``beta`` is the momentum of Momentum/Nesterov and β₁ of Adam, Nadam
+    and AdamW; the other hyperparameters keep their defaults. ``start`` defaults
+    to the surface's start. A path that diverges stops early (it has fewer than
+    steps + 1 rows). Paths are cached: the same settings cost nothing the second time.
+    """
+    from course_lib import optimizers, surfaces
+    s = surfaces.get(surface)
+    start = tuple(float(v) for v in (s.start if start is None else start))
+    names = (names,) if isinstance(names, str) else tuple(names)
+    for name in names:
+        if name not in optimizers.names():
+            raise ValueError(f"unknown optimizer {name!r}; choose from {optimizers.names()}")
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if not 0 <= beta < 1:
+        raise ValueError(f"beta (momentum / β₁) must be in [0, 1), got {beta!r}")
+    if isinstance(steps, bool) or int(steps) != steps or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    return {name: _playground_path(name, s.name, start, float(lr), float(beta), int(steps))
+            for name in names}
+
+
+@functools.lru_cache(maxsize=16)
+def contour_grid(surface: str, n: int = 120):
+    """(X, Y, Z, line levels, fill levels) of a surface's contour plot, computed once per surface."""
+    from course_lib import plots, surfaces
+    X, Y, Z = surfaces.get(surface).grid(n)
+    levels = np.unique(plots.contour_levels(Z, 18, "log"))
+    fill = np.unique(np.concatenate([[Z.min()], levels, [Z.max()]]))
+    for a in (X, Y, Z, levels, fill):
+        a.setflags(write=False)
+    return X, Y, Z, levels, fill
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_figure_class():
+    """plots.SlideFigure shown as a PNG of the whole canvas (no tight bounding box: one pass)."""
+    import io
+
+    from course_lib import plots
+
+    class FastFigure(plots.SlideFigure):
+        def _repr_png_(self):
+            buf = io.BytesIO()
+            self.savefig(buf, format="png")
+            return buf.getvalue()
+
+    return FastFigure
+
+
+def _fast_figure(figsize, rect):
+    """A slide-styled figure with one axes at a fixed place: no layout engine and no tight
+    bounding box, so showing it takes one rendering pass (explorers that must be quick)."""
+    from course_lib import plots
+    with plots.slide_style():
+        fig = _fast_figure_class()(figsize=figsize, dpi=plots.STYLE["figure.dpi"])
+        ax = fig.add_axes(rect)
+        ax.tick_params(labelsize=plots.FONT_MIN)
+    return fig, ax
+
+
+def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.0, 3.6)):
+    """The paths over the (cached) contour plot of ``surface``, the start as a dot, the
+    minima as stars. The legend gives each path's final distance d to the nearest minimum,
+    or the step at which it diverged (when ``steps`` is given and the path is shorter)."""
+    from course_lib import optimizers, plots, surfaces
+    s = surfaces.get(surface)
+    X, Y, Z, levels, fill = contour_grid(s.name)
+    fig, ax = _fast_figure(figsize, [0.075, 0.14, 0.6, 0.76])
+    w, h = np.ptp(s.xlim), np.ptp(s.ylim)
+    with plots.slide_style():
+        ax.contourf(X, Y, Z, levels=fill, cmap="Greys", alpha=0.35)
+        ax.contour(X, Y, Z, levels=levels, colors="0.55", linewidths=0.6, linestyles="solid")
+        order = optimizers.names()
+        for i, (name, p) in enumerate(paths.items()):
+            k = order.index(name) if name in order else i          # a method keeps its colour
+            q = np.column_stack([np.clip(p[:, 0], s.xlim[0] - w, s.xlim[1] + w),
+                                 np.clip(p[:, 1], s.ylim[0] - h, s.ylim[1] + h)])
+            if steps is not None and len(p) < steps + 1:
+                label = f"{name}: diverged at step {len(p)}"
+            else:
+                label = f"{name}: d = {surfaces.distance_to_minimum(p[-1:], s)[0]:.3g}"
+            ax.plot(q[:, 0], q[:, 1], color=plots.PALETTE[k % len(plots.PALETTE)], lw=1.6,
+                    marker=plots.MARKERS[k % len(plots.MARKERS)], markersize=3.5,
+                    markevery=max(1, len(q) // 25), label=label)
+        m = np.asarray(s.minima, dtype=np.float64)
+        ax.plot(m[:, 0], m[:, 1], "*", color="black", markeredgecolor="white", markersize=15,
+                label="minimum", zorder=5)
+        if paths:
+            x0, y0 = next(iter(paths.values()))[0]
+            ax.plot([x0], [y0], "o", color="black", markersize=6, label="start", zorder=5)
+        ax.set(xlim=s.xlim, ylim=s.ylim, xlabel="x", ylabel="y")
+        ax.set_title(f"{s.name}:  {s.formula}", fontsize=12)
+        ax.grid(False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
+                  title="final distance d to the minimum")
+    return fig
+
+
+def _reset_slider(slider_, lo, hi, value, step):
+    """Give a slider new bounds and value without it clamping the value on the way."""
+    slider_.min, slider_.max = min(slider_.min, lo), max(slider_.max, hi)
+    slider_.value = value
+    slider_.min, slider_.max, slider_.step = lo, hi, step
+
+
+def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps: int = 100):
+    """The playground: a surface, a start point, optimizers to overlay, η, β and the number of
+    steps; the paths redraw at once on the contour plot. Changing the surface moves the start
+    sliders to its limits and its default start, and η to :data:`PLAYGROUND_LR`."""
+    import ipywidgets as w
+
+    from course_lib import optimizers, surfaces
+    s = surfaces.get(surface)
+    controls = {
+        "surface": dropdown("surface", surfaces.names(), s.name),
+        "x0": slider("start x", s.start[0], *s.xlim, np.ptp(s.xlim) / 100, readout_format=".3g"),
+        "y0": slider("start y", s.start[1], *s.ylim, np.ptp(s.ylim) / 100, readout_format=".3g"),
+        "names": w.SelectMultiple(options=optimizers.names(), value=tuple(names), rows=5,
+                                  description="optimizers", style={"description_width": "initial"},
+                                  layout=w.Layout(width="230px")),
+        "lr": w.FloatLogSlider(value=PLAYGROUND_LR.get(s.name, 0.01), base=10, min=-4, max=0.5,
+                               step=0.05, description="learning rate η", readout_format=".3g",
+                               style={"description_width": "initial"}, layout=w.Layout(width="320px")),
+        "beta": slider("momentum / β₁", 0.9, 0.0, 0.99, 0.01),
+        "steps": slider("steps", steps, 10, 300, 10, integer=True),
+    }
+
+    def draw(surface, x0, y0, names, lr, beta, steps):
+        paths = playground_paths(surface, (x0, y0), names, lr, beta, steps)
+        return plot_playground(surface, paths, steps=steps)
+
+    out = live_figure(draw, controls)
+    menu = controls["surface"]
+    menu.unobserve(out.redraw, names="value")     # re-drawn once, after the sliders moved
+
+    def new_surface(change):
+        new = surfaces.get(change["new"])
+        moved = [controls[k] for k in ("x0", "y0", "lr")]
+        for c in moved:
+            c.unobserve(out.redraw, names="value")
+        try:
+            _reset_slider(controls["x0"], *new.xlim, new.start[0], np.ptp(new.xlim) / 100)
+            _reset_slider(controls["y0"], *new.ylim, new.start[1], np.ptp(new.ylim) / 100)
+            controls["lr"].value = PLAYGROUND_LR.get(new.name, 0.01)
+        finally:
+            for c in moved:
+                c.observe(out.redraw, names="value")
+        out.redraw()
+
+    menu.observe(new_surface, names="value")
+    return explorer_layout(
+        "Optimizer playground: paths on a surface", controls, out,
+        hint="Ctrl/shift-click selects several optimizers; all share η except AdaDelta (η = 1).")
+
+
+ADAPTIVE = ("adagrad", "rmsprop", "adam")
+
+
+def effective_step_sizes(name: str, surface="dlfs", lr: float = 0.1, decay: float = 0.9,
+                         steps: int = 100, start=None):
+    """The per-coordinate effective learning rate of an adaptive method along its path.
+
+    After update k (k = 1..steps) the method moves coordinate i by η_eff,i times
+    its gradient (AdaGrad, RMSProp) or its first moment m̂ (Adam), with
+
+        AdaGrad  η_eff = η / (√h + ε),  h = Σ g²                  (decay unused)
+        RMSProp  η_eff = η / (√h + ε),  h ← ρh + (1 − ρ)g²,       ρ = decay
+        Adam     η_eff = η / (√v̂ + ε),  v̂ = v/(1 − β₂ᵏ),          β₂ = decay
+
+    Returns (k, eff): k = 1..steps and eff of shape (steps, 2), columns x and y.
+    """
+    from course_lib import optimizers, surfaces
+    if name not in ADAPTIVE:
+        raise ValueError(f"effective_step_sizes takes one of {ADAPTIVE}, got {name!r}")
+    if not 0 < decay < 1:
+        raise ValueError(f"decay (ρ or β₂) must be in (0, 1), got {decay!r}")
+    s = surfaces.get(surface)
+    kwargs = {"lr": float(lr), **({"rho": decay} if name == "rmsprop" else
+                                  {"beta2": decay} if name == "adam" else {})}
+    opt = optimizers.get(name, **kwargs)
+    params = {"xy": np.array(s.start if start is None else start, dtype=np.float64)}
+    eff = np.empty((int(steps), 2))
+    for k in range(int(steps)):
+        g = np.array(s.grad(*params["xy"]), dtype=np.float64)
+        opt.update(params, {"xy": g})
+        state = opt.state["xy"]
+        h = state["v"] / (1 - opt.beta2 ** opt.t) if name == "adam" else state["h"]
+        eff[k] = opt.lr / (np.sqrt(h) + opt.eps)
+    return np.arange(1, int(steps) + 1), eff
+
+
+def plot_effective_steps(curves: dict, surface: str, figsize=(10.0, 3.6)):
+    """Effective step sizes on a log scale: one colour per method, x solid, y dashed."""
+    from course_lib import plots
+    fig, ax = _fast_figure(figsize, [0.08, 0.15, 0.6, 0.75])
+    with plots.slide_style():
+        for i, (name, (k, eff)) in enumerate(curves.items()):
+            colour = plots.PALETTE[ADAPTIVE.index(name) if name in ADAPTIVE else i]
+            ax.plot(k, eff[:, 0], color=colour, ls="-", label=f"{name}, x")
+            ax.plot(k, eff[:, 1], color=colour, ls="--", label=f"{name}, y")
+        ax.set_yscale("log")
+        ax.set(xlabel="step k", ylabel="effective η per coordinate",
+               title=f"η / (√h + ε) along the path on {surface} (x solid, y dashed)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    return fig
+
+
+def effective_step_explorer(surface: str = "dlfs"):
+    """AdaGrad / RMSProp / Adam: the effective per-coordinate step size over time."""
+    import ipywidgets as w
+
+    from course_lib import surfaces
+    controls = {
+        "surface": dropdown("surface", surfaces.names(), surface),
+        "names": w.SelectMultiple(options=ADAPTIVE, value=ADAPTIVE, rows=3, description="methods",
+                                  style={"description_width": "initial"}, layout=w.Layout(width="220px")),
+        "lr": w.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.05, description="learning rate η",
+                               readout_format=".3g", style={"description_width": "initial"},
+                               layout=w.Layout(width="320px")),
+        "decay": slider("ρ (RMSProp) / β₂ (Adam)", 0.9, 0.5, 0.999, 0.001, readout_format=".3f"),
+        "steps": slider("steps", 100, 10, 500, 10, integer=True),
+    }
+
+    def draw(surface, names, lr, decay, steps):
+        curves = {n: effective_step_sizes(n, surface, lr, decay, steps) for n in names}
+        return plot_effective_steps(curves, surface)
+
+    return explorer_layout(
+        "Adaptive methods: the step size each coordinate gets", controls, live_figure(draw, controls),
+        hint="Solid: x, dashed: y. The decay slider sets RMSProp's ρ and Adam's β₂ (AdaGrad has none).")
+
 
 
 # ================================================================ chapter 05: batch normalization

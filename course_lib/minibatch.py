@@ -1,0 +1,118 @@
+"""Mini-batches (미니배치): the loss over the whole training set while training on
+batches of any size, and the noise of a mini-batch gradient.
+
+Layer 2 (models and data). ``net`` is any object with ``loss(x, t)``,
+``loss_and_gradient(x, t) -> (loss, grads)`` and a ``params`` dict, such as
+``course_lib.network.MLP``::
+
+    from course_lib import minibatch, optimizers
+    run = minibatch.loss_curve(net, optimizers.get("sgd", lr=0.1), x, t, batch_size=1, steps=500)
+    run["step"], run["loss"], run["time"]     # full-data loss E every eval_every steps
+    minibatch.gradient_noise(net, x, t, [1, 4, 16, 64])
+
+The loss is the cross-entropy of the notes over all N examples,
+E = −(1/N) Σ_n Σ_k t_nk log y_nk; a mini-batch of B examples estimates it (and
+its gradient) from B of the N terms.
+"""
+import time
+
+import numpy as np
+
+__all__ = ["loss_curve", "gradient_noise", "fit_power_law"]
+
+
+def _check(x, t, batch_size, name="batch_size"):
+    if len(x) != len(t):
+        raise ValueError(f"x has {len(x)} rows but t has {len(t)} labels")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+            or not 1 <= batch_size <= len(x):
+        raise ValueError(f"{name} must be an integer from 1 to len(x) = {len(x)} "
+                         f"(len(x) is the full batch), got {batch_size!r}")
+
+
+def loss_curve(net, optimizer, x, t, batch_size, steps, eval_every=10, seed=0):
+    """Train ``net`` for ``steps`` updates on mini-batches of ``batch_size`` rows of (x, t)
+    and record the loss E over *all* of x every ``eval_every`` steps.
+
+    batch_size = len(x) is full-batch gradient descent, 1 is single-sample SGD.
+    Batches come from a seeded shuffle, a new one every epoch (every
+    len(x) // batch_size steps). Returns a dict of arrays:
+
+    - ``step``: 0, eval_every, 2·eval_every, ..., steps (updates done);
+    - ``loss``: E over all of (x, t) after that many updates;
+    - ``time``: seconds spent *training* up to that step (the evaluations are
+      not counted), so runs compare by wall time. Times vary from run to run.
+    """
+    _check(x, t, batch_size)
+    for name, value in (("steps", steps), ("eval_every", eval_every)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    n = len(x)
+    per_epoch = n // batch_size
+    rng = np.random.default_rng(seed)
+    record = {"step": [0], "loss": [float(net.loss(x, t))], "time": [0.0]}
+    spent, order = 0.0, None
+    for step in range(steps):
+        start = time.perf_counter()
+        pos = (step % per_epoch) * batch_size
+        if pos == 0:
+            order = rng.permutation(n) if batch_size < n else np.arange(n)
+        idx = order[pos:pos + batch_size]
+        _, grads = net.loss_and_gradient(x[idx], t[idx])
+        optimizer.update(net.params, grads)
+        spent += time.perf_counter() - start
+        if (step + 1) % eval_every == 0 or step + 1 == steps:
+            record["step"].append(step + 1)
+            record["loss"].append(float(net.loss(x, t)))
+            record["time"].append(spent)
+    return {k: np.asarray(v) for k, v in record.items()}
+
+
+def _flat(grads, keys):
+    return np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in keys])
+
+
+def gradient_noise(net, x, t, batch_sizes, repeats=20, seed=0):
+    """How far a mini-batch gradient lies from the full gradient, for each batch size B.
+
+    With g the gradient of E over all N rows and g_B the gradient over B rows
+    drawn at random without replacement, returns the root-mean-square
+    distance over ``repeats`` draws,
+
+        noise(B) = √( mean_r ‖g_B⁽ʳ⁾ − g‖² ),
+
+    one float per B (an array). Theory: noise(B)² = tr(Σ)/B · (N − B)/(N − 1),
+    with Σ the covariance of the per-example gradients, so noise ∝ 1/√B while
+    B ≪ N. The network is not changed.
+    """
+    given = list(np.atleast_1d(batch_sizes))
+    if not given:
+        raise ValueError("batch_sizes is empty: give e.g. [1, 4, 16, 64]")
+    if any(isinstance(b, (bool, np.bool_)) or not float(b).is_integer() for b in given):
+        raise ValueError(f"batch sizes must be whole numbers, got {given}")
+    sizes = [int(b) for b in given]
+    for b in sizes:
+        _check(x, t, b, name="every batch size")
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    keys = sorted(net.params)
+    full = _flat(net.loss_and_gradient(x, t)[1], keys)
+    rng = np.random.default_rng(seed)
+    out = []
+    for b in sizes:
+        sq = [np.sum((_flat(net.loss_and_gradient(x[idx], t[idx])[1], keys) - full) ** 2)
+              for idx in (rng.choice(len(x), size=b, replace=False) for _ in range(repeats))]
+        out.append(float(np.sqrt(np.mean(sq))))
+    return np.asarray(out)
+
+
+def fit_power_law(x, y):
+    """Least-squares line through (log x, log y): returns (slope, prefactor) of y ≈ prefactor · x^slope."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.shape != y.shape or x.ndim != 1 or x.size < 2:
+        raise ValueError(f"x and y must be 1-D of the same length >= 2, got shapes {x.shape} and {y.shape}")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("a power law needs x > 0 and y > 0 (it is fitted on log scales)")
+    slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
+    return float(slope), float(np.exp(intercept))
