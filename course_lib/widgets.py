@@ -584,6 +584,73 @@ def effective_step_explorer(surface: str = "dlfs"):
 # ================================================================ chapter 05: batch normalization
 # (chapter 05's explorers go below this line)
 
+import functools  # noqa: E402  (kept in this chapter's section)
+
+
+@functools.lru_cache(maxsize=64)
+def _bn_runs_cached(log10_std, log10_lr, n, epochs, batch_size, seed):
+    from course_lib import batchnorm, data
+    (x, t), _ = data.load_mnist()
+    runs = {}
+    for name, option in (("no BN", False), ("BN", True)):
+        _, runs[name] = batchnorm.train_run(x[:n], t[:n], batchnorm=option, init=10.0 ** log10_std,
+                                            lr=10.0 ** log10_lr, epochs=epochs, batch_size=batch_size,
+                                            seed=seed)
+    return runs
+
+
+def bn_runs(std: float, lr: float, n: int = 500, epochs: int = 6, batch_size: int = 50, seed: int = 0):
+    """Training histories of the 784-100×5-10 ReLU net with and without batch norm:
+    weights W ~ N(0, std²), SGD at rate ``lr``, on the first ``n`` MNIST training images.
+
+    Returns {"no BN": history, "BN": history} (``batchnorm.train_run`` histories: per-step
+    "loss", per-epoch "train_acc", "diverged_at"). Cached: returning to a setting is instant;
+    do not modify the returned histories.
+    """
+    if not (std > 0 and lr > 0):
+        raise ValueError(f"std and lr must be > 0, got std={std}, lr={lr}")
+    return _bn_runs_cached(round(float(np.log10(std)), 3), round(float(np.log10(lr)), 3), int(n),
+                           int(epochs), int(batch_size), int(seed))
+
+
+def plot_bn_runs(runs, std: float, lr: float):
+    """Loss per step (left) and training accuracy per epoch (right) of bn_runs' histories."""
+    from course_lib import plots
+    labelled = {}
+    for name, h in runs.items():
+        step = h.get("diverged_at")
+        labelled[name if step is None else f"{name} (diverged at step {step})"] = h
+    fig, (ax_loss, ax_acc) = plots.subplots(1, 2, figsize=(10, 3.6))
+    with np.errstate(invalid="ignore", over="ignore"):
+        plots.curves(labelled, key="loss", smooth=0.6, raw=False, logy=True, ax=ax_loss,
+                     title=f"Training loss · std {std:.2g}, lr {lr:.2g}")
+    plots.curves(labelled, key="train_acc", x="epoch", ax=ax_acc, title="Training accuracy")
+    ax_acc.set_ylim(0, 1.02)
+    ax_loss.set_ylim(1e-2, 1e2)
+    return fig
+
+
+def batchnorm_explorer(std: float = 0.01, lr: float = 0.05):
+    """Log sliders for the initial weight std and the learning rate; redraws the runs with and
+    without batch norm side by side (each setting trains two small nets, cached)."""
+    import ipywidgets as w
+    controls = {
+        "std": w.FloatLogSlider(value=std, base=10, min=-4, max=0, step=0.25, description="weight std",
+                                continuous_update=False, readout_format=".2g",
+                                style={"description_width": "initial"}, layout=w.Layout(width="320px")),
+        "lr": w.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.25, description="learning rate",
+                               continuous_update=False, readout_format=".2g",
+                               style={"description_width": "initial"}, layout=w.Layout(width="320px")),
+    }
+
+    def draw(std, lr):
+        return plot_bn_runs(bn_runs(std, lr), std, lr)
+
+    return explorer_layout("Training with and without batch norm (500 images, 6 epochs)", controls,
+                           live_figure(draw, controls),
+                           hint="Try: std 1e-3 (no BN stays at chance, BN learns); std 1 (no BN "
+                                "diverges); then raise the learning rate until BN fails too.")
+
 
 # ================================================================ chapter 06: regularization
 # (chapter 06's explorers go below this line)
