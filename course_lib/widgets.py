@@ -304,6 +304,85 @@ def activation_explorer(names=("leaky_relu", "elu", "threshold_relu"), alpha: fl
 
 # ================================================================ chapter 03: weight initialization
 # (chapter 03's explorers go below this line)
+import functools  # noqa: E402  (kept in this chapter's section)
+
+#: The explorer's initialisations: label -> an initializer name, or a function n -> std of a normal
+#: (n = width = fan_in = fan_out). The two "✘" entries are the wrong formulas of the notes.
+INIT_CHOICES = {
+    "std 1": lambda n: 1.0,
+    "std 0.01": lambda n: 0.01,
+    "LeCun: 1/√n_in": "lecun_normal",
+    "Xavier/Glorot: √(2/(n_in+n_out))": "glorot_normal",
+    "He: √(2/n_in)": "he_normal",
+    "✘ He as in the notes: 2/√n": lambda n: 2.0 / np.sqrt(n),
+    "✘ Glorot as in the notes: √(3/(n_in+n_out))": lambda n: np.sqrt(3.0 / (2 * n)),
+}
+#: Fixed histogram ranges for the bounded activations (None: from the data).
+_HIST_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def init_weight_std(init: str, width: int = 100) -> float:
+    """The std of the weights that the explorer's ``init`` label draws for a width×width layer."""
+    from course_lib import initializers
+    if init not in INIT_CHOICES:
+        raise ValueError(f"unknown initialisation {init!r}; choose one of {list(INIT_CHOICES)}")
+    choice = INIT_CHOICES[init]
+    if callable(choice):
+        return float(choice(width))
+    return initializers.std(choice, width, width)
+
+
+@functools.lru_cache(maxsize=64)
+def init_activations(activation: str = "sigmoid", init: str = "std 1", depth: int = 5,
+                     width: int = 100, n: int = 1000, seed: int = 0):
+    """The forward experiment of *Deep Learning from Scratch* §6.2 for one explorer setting:
+    x ~ N(0, 1) of shape (n, width) through ``depth`` layers a_l = f(a_{l−1} W_l), W_l drawn
+    as ``init`` (a label of INIT_CHOICES) says.  Returns (activations a_1..a_depth as a tuple of
+    read-only arrays, per-layer means, per-layer stds)."""
+    from course_lib import diagnostics
+    if not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise ValueError(f"depth must be a positive integer (number of layers), got {depth!r}")
+    if init not in INIT_CHOICES:
+        raise ValueError(f"unknown initialisation {init!r}; choose one of {list(INIT_CHOICES)}")
+    choice = INIT_CHOICES[init]
+    spec = init_weight_std(init, width) if callable(choice) else choice
+    with np.errstate(over="ignore", invalid="ignore"):   # ReLU with std 1 reaches ~1e16 by layer 20
+        layers = diagnostics.forward_activations(activation, spec, depth=int(depth), width=width,
+                                                 n=n, seed=seed)
+        means = np.array([float(a.mean(dtype=np.float64)) for a in layers])
+        stds = np.array([float(a.std(dtype=np.float64)) for a in layers])
+    for a in layers:
+        a.setflags(write=False)            # cached: nobody may change them
+    return tuple(layers), means, stds
+
+
+def shown_layers(depth: int, panels: int = 5):
+    """The (at most ``panels``) layers the explorer draws: evenly spaced, first and last included."""
+    return sorted(set(np.round(np.linspace(1, depth, min(depth, panels))).astype(int).tolist()))
+
+
+def plot_init_activations(activation: str, init: str, depth: int, figsize=(11.0, 3.1)):
+    """Histograms of up to five layers (first to last) of one setting, with μ and σ per panel."""
+    from course_lib import plots
+    layers, _, stds = init_activations(activation, init, depth)
+    show = shown_layers(depth)
+    title = (f"{activation}, {init} (weight std {init_weight_std(init):.3g}): "
+             f"std of layer {depth} = {stds[-1]:.3g}")
+    return plots.activation_histograms([layers[i - 1] for i in show], title=title,
+                                       labels=[f"layer {i}" for i in show],
+                                       range=_HIST_RANGE.get(activation),
+                                       ymax=0.15 if activation == "relu" else None, figsize=figsize)
+
+
+def init_explorer(activation: str = "sigmoid", init: str = "std 1", depth: int = 5):
+    """Activation × initialisation × depth → the activations' histograms, layer by layer."""
+    controls = {"activation": dropdown("activation", ["sigmoid", "tanh", "relu"], activation),
+                "init": dropdown("init", list(INIT_CHOICES), init),
+                "depth": slider("layers", depth, 1, 20, 1, heavy=True, integer=True)}
+    return explorer_layout("Activations of a deep net at initialisation (100 units a layer, 1000 inputs)",
+                           controls, live_figure(plot_init_activations, controls),
+                           hint="Try: sigmoid with std 1, then std 0.01, then Xavier; ReLU with Xavier "
+                                "and 20 layers, then He, then the notes' 2/√n — watch σ layer by layer.")
 
 
 # ================================================================ chapter 04: optimizers
