@@ -26,6 +26,7 @@ name another Chromium or Chrome executable.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -76,6 +77,11 @@ HARMLESS_RISE_CONSOLE = HARMLESS_CONSOLE + [
     re.compile(r"^Refused to apply style from 'http://127\.0\.0\.1:\d+/files/\S+\.css' because its "
                r"MIME type \('text/html'\) is not a supported stylesheet MIME type"),
     re.compile(r"^RangeError: Maximum call stack size exceeded @ "),
+    # RISE's renderer turns the file paths in a saved traceback (a cell tagged raises-exception)
+    # into links, asking the contents API whether each file exists; files outside the notebook
+    # folder (ipykernel's cell files, course_lib's modules) answer 404.
+    re.compile(r"^Failed to load resource: the server responded with a status of 404 \(Not Found\) "
+               r"@ http://127\.0\.0\.1:\d+/api/contents/\S+\.py\?content=0&hash=0&\d+$"),
 ]
 # An iopub message of type "error" on a kernel websocket: an exception in a cell or in a widget
 # callback run inside an Output widget (frames are JSON or the v1 binary protocol; both carry the
@@ -164,11 +170,15 @@ def lab(tools, tmp_path_factory):
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     config = base / "config"
     (config / "labconfig").mkdir(parents=True)
-    # JupyterLab reads default setting overrides from <config dir>/labconfig (jupyterlab_server's
-    # settings_utils._get_overrides): never fetch news, never check for updates.
+    # JupyterLab (and RISE's page) read default setting overrides from <config dir>/labconfig
+    # (jupyterlab_server's settings_utils._get_overrides): never fetch news, never check for
+    # updates. In RISE: no slide transition, so a slide can be measured as soon as it is shown,
+    # and no automatic selection of a new slide's first code cell, which comes 450 ms later and
+    # pulls the show back to that slide if we have moved on; neither changes a slide's layout.
     (config / "labconfig" / "default_setting_overrides.json").write_text(json.dumps({
         "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
-                                                        "checkForUpdates": False}}))
+                                                        "checkForUpdates": False},
+        "jupyterlab-rise:plugin": {"transition": "none", "auto_select": "none"}}))
     env = {**os.environ,
            "JUPYTER_CONFIG_DIR": str(config),
            "JUPYTER_DATA_DIR": str(base / "data"),
@@ -178,6 +188,10 @@ def lab(tools, tmp_path_factory):
            # kernels import this checkout's course_lib and fail on a failing exercise check
            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
            "COURSE_STRICT_CHECKS": "1"}
+    # one BLAS thread, as the chapters' time budget assumes: the other pytest worker runs
+    # notebooks at the same time, and two multi-threaded kernels on two cores crawl
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
     port, token = _free_port(), secrets.token_hex(24)
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
                f"--port={port}", "--ServerApp.port_retries=0",
@@ -311,6 +325,7 @@ class ChapterRun:
     run_error: str | None = None
     run_console: list = field(default_factory=list)
     widget_heights: dict = field(default_factory=dict)   # (cell, output) -> px in JupyterLab
+    widget_shots: dict = field(default_factory=dict)     # (cell, output) -> PNG, base64
     rise_widgets: bool | None = None    # did RISE render the widgets? (set by the slide test)
     seconds: dict = field(default_factory=dict)
 
@@ -349,7 +364,7 @@ def chapter(request, lab, browser):
         _wait_settled(page, RUN_ALL_TIMEOUT)
         run.seconds["run all"] = time.monotonic() - start
         run.run_console = list(run.log.console)
-        run.widget_heights = _widget_heights(page)
+        run.widget_heights, run.widget_shots = _widget_outputs(page)
         before = run.path.stat().st_mtime_ns
         _menu(page, "File", "Save Notebook")
         deadline = time.monotonic() + 60
@@ -367,15 +382,27 @@ def chapter(request, lab, browser):
             lab.api("DELETE", f"/api/sessions/{session['id']}")
 
 
-def _widget_heights(page) -> dict:
-    """Height in px of every widget output of the notebook, keyed by (cell index, output index)."""
-    found = page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].flatMap(cell =>
-        [...cell.querySelectorAll(':scope .jp-Cell-outputArea > .jp-OutputArea-child')].map((child, k) => {
-            const out = child.querySelector(':scope > .jp-OutputArea-output');
-            return out && out.querySelector('.jupyter-widgets')
-                ? [Number(cell.dataset.windowedListIndex), k, out.getBoundingClientRect().height]
-                : null; }).filter(x => x))""")
-    return {(cell, k): height for cell, k, height in found}
+def _widget_outputs(page) -> tuple[dict, dict]:
+    """Height in px and a screenshot of every widget output of the notebook, keyed by
+    (cell index, output index), each taken on screen once its images are in."""
+    outputs = page.locator(".jp-Notebook .jp-Cell .jp-Cell-outputArea > .jp-OutputArea-child"
+                           " > .jp-OutputArea-output:has(.jupyter-widgets)")
+    heights, shots = {}, {}
+    for k in range(outputs.count()):
+        output = outputs.nth(k)
+        output.scroll_into_view_if_needed()
+        output.evaluate("""out => Promise.all([...out.querySelectorAll('img')].map(
+            i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })))""")
+        cell, child, height = output.evaluate("""out => {
+            const cell = out.closest('.jp-Cell');
+            const children = [...cell.querySelectorAll(
+                ':scope .jp-Cell-outputArea > .jp-OutputArea-child')];
+            return [Number(cell.dataset.windowedListIndex),
+                    children.indexOf(out.parentElement), out.getBoundingClientRect().height]; }""")
+        heights[(cell, child)] = height
+        if height > 0:
+            shots[(cell, child)] = base64.b64encode(output.screenshot()).decode()
+    return heights, shots
 
 
 def _require_run(chapter: ChapterRun):
@@ -526,6 +553,8 @@ def test_every_explorer_redraws(chapter: ChapterRun, shots):
         where = f"explorer in cell {explorer['cell']}"
         root.scroll_into_view_if_needed()
         root.screenshot(path=shots / f"{name}-explorer{explorer['explorer']}-0-start.png")
+        seen = set(root.evaluate(_TRACEBACKS_JS))     # each traceback is reported once
+        problems += [f"{where}: error output before any control moved:\n{text}" for text in seen]
         for control in explorer["controls"]:
             what = f"{where}, {control['kind'][7:]} {control['label']!r}"
             locator = root.locator(f"[data-course-control='{control['index']}']")
@@ -563,7 +592,8 @@ def test_every_explorer_redraws(chapter: ChapterRun, shots):
             problems += [f"{what}: kernel error {text}" for text in kernel]
             problems += [f"{what}: browser console: {text}" for text in console]
             problems += [f"{what}: error output in the explorer:\n{text}"
-                         for text in root.evaluate(_TRACEBACKS_JS)]
+                         for text in root.evaluate(_TRACEBACKS_JS) if text not in seen]
+            seen.update(root.evaluate(_TRACEBACKS_JS))
     chapter.seconds["explorers"] = time.monotonic() - start
     assert not problems, (f"{chapter.relpath}: {len(problems)} explorer problem(s); screenshots "
                           f"in {shots}:\n  " + "\n  ".join(problems))
@@ -609,19 +639,20 @@ _MEASURE_JS = """([h, v]) => {
 # RISE 0.43 cannot load the ipywidgets 8 manager (jupyterlab-contrib/rise#119) and shows each
 # widget as its one-line text repr. So that a slide is measured with its explorer at the size the
 # explorer really has (in JupyterLab, and in RISE once that bug is fixed), each such repr is
-# replaced by an empty box of the height the widget output had in JupyterLab.
-_PLACEHOLDERS_JS = """(heights) => {
+# replaced by the widget's screenshot from JupyterLab, at the height it had there.
+_PLACEHOLDERS_JS = """(widgets) => {
     let n = 0;
-    for (const [cell, k, height] of heights) {
+    for (const [cell, k, height, png] of widgets) {
         const c = document.querySelector(`.reveal .jp-Cell[data-windowed-list-index="${cell}"]`);
         const child = c && c.querySelectorAll(':scope .jp-Cell-outputArea > .jp-OutputArea-child')[k];
         const out = child && child.querySelector(':scope > .jp-OutputArea-output');
         if (!out || out.querySelector('.jupyter-widgets')) continue;   // rendered for real
-        const box = document.createElement('div');
+        const box = document.createElement(png ? 'img' : 'div');
         box.className = 'course-widget-placeholder';
-        box.style.cssText = `height:${height}px;box-sizing:border-box;border:1px dashed #999;` +
-            'color:#999;font:12px sans-serif;padding:4px';
-        box.textContent = `widget, ${Math.round(height)} px as measured in JupyterLab`;
+        box.title = `widget as shown in JupyterLab (${Math.round(height)} px)`;
+        box.style.cssText = `display:block;height:${height}px;width:auto;max-width:none;` +
+            'margin:0;outline:1px dashed #bbb';
+        if (png) box.src = 'data:image/png;base64,' + png;
         out.replaceChildren(box);
         n++;
     }
@@ -670,20 +701,25 @@ def test_slides_fit_and_have_titles(chapter: ChapterRun, lab, shots):
         name = chapter.path.stem
         if chapter.widget_heights:
             chapter.rise_widgets = _rise_renders_widgets(page, log)
-        heights = [[cell, k, h] for (cell, k), h in chapter.widget_heights.items()]
-        page.evaluate(_PLACEHOLDERS_JS, heights)
+        page.evaluate(_PLACEHOLDERS_JS, [[cell, k, h, chapter.widget_shots.get((cell, k))]
+                                         for (cell, k), h in chapter.widget_heights.items()])
         leaves = page.evaluate(_LEAVES_JS)
         assert len(leaves) >= 2, f"{chapter.relpath}: the slideshow has {len(leaves)} slide(s)"
         problems, visited = [], []
         for h, v in leaves:
-            page.evaluate(f"() => {{ location.hash = '#/{h}/{v}'; }}")
-            m = _wait_stable_slide(page, [h, v])
+            for _ in range(3):    # Reveal follows the URL (history: true)
+                page.evaluate(f"() => {{ location.hash = '#/{h}/{v}'; }}")
+                m = _wait_stable_slide(page, [h, v], timeout=5)
+                if m["present"]:
+                    break
             shot = shots / f"{name}-slide-{h:02d}-{v:02d}.png"
             page.screenshot(path=shot)
             title = m["heading"] or (m["stackHeading"] and f"(under {m['stackHeading']!r})") or "?"
             where = f"slide {h}/{v} {title} ({shot.name})"
             if not m["present"]:
-                problems.append(f"{where}: could not navigate to it")
+                shown = page.evaluate("() => [location.hash, [...document.querySelectorAll("
+                                      "'.reveal .slides section.present')].map(s => s.id)]")
+                problems.append(f"{where}: could not navigate to it (the show is at {shown})")
                 continue
             visited.append((h, v))
             if m["scrollHeight"] > m["height"] + 1 or m["bottom"] > m["height"] * m["scale"] + 1 \
