@@ -1,0 +1,267 @@
+"""Hyperparameter search (하이퍼파라미터 탐색): a validation split, log-uniform sampling,
+random and grid search, and picking the best trial by validation accuracy.
+
+    (x_tr, t_tr), (x_val, t_val) = validation_split(x, t, val_size=0.2, seed=0)
+    configs = random_configs({"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}, n=100, seed=0)
+    trials = run_trials(lambda **c: mlp_trial(**c, data=(x_tr, t_tr, x_val, t_val)), configs)
+    best = trials[best_trial(trials)]            # by validation accuracy — never the test set
+
+Layer 2 (models and data). A *trial* is a dict: the hyperparameters of one
+configuration and what training with them gave (``val_acc``, ``train_acc``,
+``history``). Every sampling function takes a seed, so a search is reproducible.
+"""
+import math
+
+import numpy as np
+
+__all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
+           "run_trials", "best_trial", "top_trials", "column", "in_region", "mlp_trial", "DLFS_SIZES",
+           "peaked_score", "grid_vs_random"]
+
+#: The network of *Deep Learning from Scratch* §6.5: 784-100-100-100-100-100-100-10.
+DLFS_SIZES = (784, 100, 100, 100, 100, 100, 100, 10)
+
+
+def _rng(seed):
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return np.random.default_rng(seed)
+    raise TypeError(f"seed must be an int or a np.random.Generator, got {type(seed).__name__}")
+
+
+# ---------------------------------------------------------------- the validation split
+
+def validation_split(x, t, val_size=0.2, seed=0, stratify=True):
+    """Split training data into ((x_train, t_train), (x_val, t_val)), seeded.
+
+    ``val_size``: a fraction in (0, 1) or a number of rows. With ``stratify``
+    (and integer labels) every class keeps its share in both parts. The
+    validation rows come from the *training* data: the test set is never
+    touched, so it can still measure new data at the very end.
+    """
+    x, t = np.asarray(x), np.asarray(t)
+    n = len(x)
+    if len(t) != n:
+        raise ValueError(f"x has {n} rows but t has {len(t)} labels")
+    if isinstance(val_size, (float, np.floating)) and 0 < val_size < 1:
+        n_val = int(round(val_size * n))
+    elif isinstance(val_size, (int, np.integer)) and not isinstance(val_size, bool) and 0 < val_size < n:
+        n_val = int(val_size)
+    else:
+        raise ValueError(f"val_size must be a fraction in (0, 1) or a row count in 1..{n - 1}, got {val_size!r}")
+    if not 0 < n_val < n:
+        raise ValueError(f"val_size={val_size!r} leaves {n_val} validation rows of {n}; both parts need rows")
+    rng = _rng(seed)
+    order = rng.permutation(n)
+    if stratify and t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
+        # deal the shuffled rows out class by class, so each class is split in proportion
+        labels = t[order]
+        ranks = np.empty(n, dtype=np.float64)
+        for c in np.unique(labels):
+            idx = np.flatnonzero(labels == c)
+            ranks[idx] = (np.arange(len(idx)) + rng.random()) / len(idx)
+        order = order[np.argsort(ranks, kind="stable")]
+        val, tr = order[:n_val], order[n_val:]
+    else:
+        val, tr = order[:n_val], order[n_val:]
+    return (x[tr], t[tr]), (x[val], t[val])
+
+
+# ---------------------------------------------------------------- sampling
+
+def _bounds(low, high, name="value"):
+    for v in (low, high):
+        if not isinstance(v, (int, float, np.number)) or isinstance(v, bool) or not np.isfinite(v) or v <= 0:
+            raise ValueError(f"{name}: log-uniform bounds must be finite numbers > 0, got ({low!r}, {high!r})")
+    if not low < high:
+        raise ValueError(f"{name}: need low < high, got ({low!r}, {high!r})")
+    return float(low), float(high)
+
+
+def log_uniform(low, high, size=None, seed=0):
+    """Values spread evenly over the decades between low and high:  10^U(log10 low, log10 high).
+
+    Every decade gets the same share (lr in [1e-6, 1e-2]: a quarter in each of
+    [1e-6, 1e-5], ..., [1e-3, 1e-2]); a uniform draw on [low, high] would put
+    90 % in the top decade. ``seed``: an int or a np.random.Generator.
+    """
+    low, high = _bounds(low, high)
+    return 10.0 ** _rng(seed).uniform(math.log10(low), math.log10(high), size)
+
+
+def _space(space):
+    if not isinstance(space, dict) or not space:
+        raise TypeError('space must be a dict name -> (low, high), e.g. {"lr": (1e-6, 1e-2)}')
+    out = {}
+    for name, b in space.items():
+        try:
+            low, high = b
+        except (TypeError, ValueError):
+            raise ValueError(f"space[{name!r}] must be a pair (low, high), got {b!r}") from None
+        out[name] = _bounds(low, high, name)
+    return out
+
+
+def random_configs(space, n, seed=0):
+    """``n`` configurations, each hyperparameter log-uniform in its (low, high): a list of dicts."""
+    space = _space(space)
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n (the number of trials) must be a positive integer, got {n!r}")
+    rng = _rng(seed)
+    values = {name: log_uniform(low, high, n, rng) for name, (low, high) in space.items()}
+    return [{name: float(v[i]) for name, v in values.items()} for i in range(n)]
+
+
+def grid_configs(space, per_axis):
+    """Every combination of ``per_axis`` log-spaced values per hyperparameter (ends included):
+    per_axis ** len(space) configurations, a list of dicts."""
+    space = _space(space)
+    if not isinstance(per_axis, (int, np.integer)) or isinstance(per_axis, bool) or per_axis < 1:
+        raise ValueError(f"per_axis must be a positive integer, got {per_axis!r}")
+    axes = {name: np.logspace(math.log10(lo), math.log10(hi), per_axis) if per_axis > 1
+            else np.array([math.sqrt(lo * hi)]) for name, (lo, hi) in space.items()}
+    mesh = np.meshgrid(*axes.values(), indexing="ij")
+    return [{name: float(m.flat[i]) for name, m in zip(axes, mesh)} for i in range(mesh[0].size)]
+
+
+def narrow_space(trials, names, top=5, key="val_acc", margin=0.5):
+    """The coarse-to-fine step: a new space around the ``top`` best trials (by ``key``).
+
+    For each name: from the smallest to the largest value among the top trials,
+    widened by ``margin`` decades on each side (so a best region at the edge of
+    the old range can grow past it).
+    """
+    idx = _ranking(trials, key)[:top]
+    if len(idx) == 0:
+        raise ValueError(f"no trial has a finite {key!r} to narrow the space around")
+    out = {}
+    for name in names:
+        v = np.log10([trials[i][name] for i in idx])
+        out[name] = (float(10 ** (v.min() - margin)), float(10 ** (v.max() + margin)))
+    return out
+
+
+# ---------------------------------------------------------------- running and ranking trials
+
+def run_trials(objective, configs, progress=True, desc="trials"):
+    """Call ``objective(**config)`` for every configuration, with a progress bar over the trials.
+
+    ``objective`` returns a dict (e.g. val_acc, train_acc, history). Returns a
+    list of trials: each is the configuration merged with its result.
+    """
+    configs = list(configs)
+    if not callable(objective):
+        raise TypeError("objective must be a function objective(**config) -> dict of results")
+    from tqdm.auto import tqdm
+    trials = []
+    for config in tqdm(configs, desc=desc, disable=not progress, leave=False):
+        result = objective(**config)
+        if not isinstance(result, dict):
+            raise TypeError(f"objective must return a dict (e.g. {{'val_acc': 0.9}}), got {type(result).__name__}")
+        trials.append({**config, **result})
+    return trials
+
+
+def column(trials, key):
+    """One field of every trial as a float array (NaN where a trial lacks it)."""
+    return np.array([float(tr.get(key, np.nan)) for tr in trials], dtype=np.float64)
+
+
+def _ranking(trials, key):
+    scores = column(trials, key)
+    ok = np.flatnonzero(np.isfinite(scores))
+    return ok[np.argsort(-scores[ok], kind="stable")]
+
+
+def best_trial(trials, key="val_acc"):
+    """Index of the trial with the highest ``key`` (validation accuracy by default), skipping NaN
+    (diverged) trials; the first one wins a tie. Never rank by test accuracy: the test set
+    must stay unseen until the one final measurement."""
+    if key in ("test_acc", "test"):
+        raise ValueError("choosing by the test accuracy makes it a validation accuracy: the final test "
+                         "number would be optimistic. Rank by 'val_acc' and use the test set once, at the end.")
+    if not trials:
+        raise ValueError("no trials to choose from")
+    order = _ranking(trials, key)
+    if len(order) == 0:
+        raise ValueError(f"no trial has a finite {key!r} (all diverged?)")
+    return int(order[0])
+
+
+def top_trials(trials, k=5, key="val_acc"):
+    """Indices of the ``k`` best trials by ``key``, best first (NaN skipped)."""
+    return [int(i) for i in _ranking(trials, key)[:k]]
+
+
+def in_region(trials, region):
+    """Indices of the trials whose every hyperparameter lies in region[name] = (low, high) (inclusive)."""
+    keep = np.ones(len(trials), dtype=bool)
+    for name, (lo, hi) in region.items():
+        v = column(trials, name)
+        keep &= (v >= lo) & (v <= hi)
+    return [int(i) for i in np.flatnonzero(keep)]
+
+
+# ---------------------------------------------------------------- grid versus random search
+
+def peaked_score(x, peak, width=0.25):
+    """A toy validation score of one hyperparameter x:  exp(−(log10 x − peak)² / (2·width²)).
+
+    1 at x = 10^peak, falling to 0.6 a quarter-decade (``width``) away.
+    """
+    return np.exp(-0.5 * ((np.log10(np.asarray(x, dtype=np.float64)) - peak) / width) ** 2)
+
+
+def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.25):
+    """Bergstra & Bengio (2012), measured: grid and random search with the same budget
+    n = per_axis ** len(space) on problems where only ``important`` matters.
+
+    Each problem's score is :func:`peaked_score` of the important hyperparameter,
+    its peak drawn uniformly over the log range; the others are ignored. Returns
+    {"grid": ..., "random": ...}, each with "trials" (n), "distinct" (distinct
+    values of the important hyperparameter tried, averaged over problems) and
+    "best" (the best score found, averaged), and "random_wins" (share of
+    problems where random search found a higher score than the grid).
+    """
+    bounds = _space(space)
+    if important not in bounds:
+        raise ValueError(f"important must be one of {list(bounds)}, got {important!r}")
+    if not isinstance(problems, (int, np.integer)) or isinstance(problems, bool) or problems < 1:
+        raise ValueError(f"problems must be a positive integer, got {problems!r}")
+    rng = _rng(seed)
+    lo, hi = (math.log10(b) for b in bounds[important])
+    peaks = rng.uniform(lo, hi, problems)
+    grid = column(grid_configs(space, per_axis), important)
+    n = grid.size
+    best_grid = np.array([peaked_score(grid, p, width).max() for p in peaks])
+    tried = [column(random_configs(space, n, rng), important) for _ in range(problems)]
+    best_random = np.array([peaked_score(v, p, width).max() for v, p in zip(tried, peaks)])
+    return {"grid": {"trials": n, "distinct": float(len(np.unique(grid))), "best": float(best_grid.mean())},
+            "random": {"trials": n, "distinct": float(np.mean([len(np.unique(v)) for v in tried])),
+                       "best": float(best_random.mean())},
+            "random_wins": float(np.mean(best_random > best_grid))}
+
+
+# ---------------------------------------------------------------- the MNIST trial of the notes
+
+def mlp_trial(lr, weight_decay, data, sizes=DLFS_SIZES, epochs=50, batch_size=100, seed=0, return_net=False):
+    """Train an MLP (ReLU, He init, SGD with ``lr``, L2 ``weight_decay``) on data = (x_train, t_train,
+    x_val, t_val) and return {"val_acc", "train_acc", "history"} (+ "net"), the accuracies after
+    the last epoch. A diverged run gives NaN accuracies instead of an error."""
+    from .network import MLP
+    from .optimizers import get
+    from .training import TrainingDiverged, train
+    x_tr, t_tr, x_val, t_val = data
+    net = MLP(list(sizes), weight_decay=weight_decay, seed=seed)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):     # a diverging trial is reported as NaN below
+            history = train(net, get("sgd", lr=lr), x_tr, t_tr, x_val=x_val, t_val=t_val, epochs=epochs,
+                            batch_size=batch_size, seed=seed, progress=False)
+        out = {"val_acc": float(history["val_acc"][-1]), "train_acc": float(history["train_acc"][-1]),
+               "history": history}
+    except TrainingDiverged as err:
+        out = {"val_acc": float("nan"), "train_acc": float("nan"), "history": err.history}
+    if return_net:
+        out["net"] = net
+    return out
