@@ -68,7 +68,7 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, epochs=
     norm.  ``eval_every`` (default: once per epoch) sets how often accuracies
     are measured; ``eval_train_size`` measures train accuracy on the first rows
     only, for speed.  ``early_stopping=k`` stops after k evaluations without a
-    better validation (or else test) accuracy and restores the best parameters.
+    better validation accuracy (``x_val``, ``t_val`` required) and restores the best parameters.
     ``callback(step, net)`` runs after every update (e.g. a max-norm constraint).
     A NaN or infinite loss raises ``TrainingDiverged`` saying where and why.
     """
@@ -88,9 +88,11 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, epochs=
     if total < 1:
         raise ValueError(f"nothing to do: epochs/steps must be >= 1, got epochs={epochs}, steps={steps}")
     eval_every = int(eval_every or per_epoch)
-    monitor = "val_acc" if x_val is not None else "test_acc" if x_test is not None else None
-    if early_stopping is not None and monitor is None:
-        raise ValueError("early_stopping needs a validation (x_val, t_val) or test set to watch")
+    monitor = "val_acc"
+    if early_stopping is not None and x_val is None:
+        raise ValueError("early_stopping needs a validation set to watch: pass x_val, t_val split off the "
+                         "training data (search.validation_split). Stopping on the test set would tune "
+                         "the run to the test set, which then no longer measures generalisation.")
 
     rng = np.random.default_rng(seed)
     x_eval, t_eval = x_train[:eval_train_size], t_train[:eval_train_size]

@@ -100,8 +100,10 @@ def test_early_stopping_restores_the_best_parameters():
                  x_val=x[200:], t_val=t[200:], early_stopping=5, progress=False)
     assert hist["stopped_early"] and len(hist["eval_step"]) < 301
     assert net.accuracy(x[200:], t[200:]) == pytest.approx(hist["val_acc"].max())
-    with pytest.raises(ValueError, match="early_stopping needs"):
+    with pytest.raises(ValueError, match="early_stopping needs a validation set"):
         train(net, "sgd", x, t, epochs=1, early_stopping=2, progress=False)
+    with pytest.raises(ValueError, match="tune the run to the test set"):     # the test set is not enough
+        train(net, "sgd", x[:200], t[:200], x[200:], t[200:], epochs=1, early_stopping=2, progress=False)
 
 
 def test_bad_arguments():
