@@ -47,19 +47,31 @@ def dropdown(description: str, options, value=None):
                       description=description, style={"description_width": "initial"})
 
 
+def figure_png(fig) -> bytes:
+    """The PNG Jupyter shows for ``fig`` (a plots.SlideFigure, or any matplotlib Figure)."""
+    if hasattr(fig, "_repr_png_"):
+        return fig._repr_png_()
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
 def live_figure(draw: Callable, controls: dict):
     """An Output widget showing ``draw(**values)`` and redrawn when a control changes.
 
     ``draw`` takes the controls' values as keywords and returns a matplotlib
-    Figure; each figure is displayed and then closed. Returns the Output, with
-    ``.redraw()`` to redraw by hand and ``.draws`` counting the redraws.
+    Figure; each figure is rendered to PNG once, shown and closed. Returns the
+    Output, with ``.redraw()`` to redraw by hand, ``.draws`` counting the
+    redraws and ``.png`` the PNG of the figure shown now.
     """
     import ipywidgets as w
     import matplotlib.pyplot as plt
-    from IPython.display import display
+    from IPython.display import Image, display
 
     out = w.Output()
     out.draws = 0
+    out.png = None
 
     def redraw(change=None):
         values = {name: control.value for name, control in controls.items()}
@@ -67,9 +79,10 @@ def live_figure(draw: Callable, controls: dict):
             out.clear_output(wait=True)
             fig = draw(**values)
             try:
-                display(fig)
+                out.png = figure_png(fig)
             finally:
                 plt.close(fig)
+            display(Image(data=out.png, format="png"))
         out.draws += 1
 
     for control in controls.values():
@@ -79,6 +92,30 @@ def live_figure(draw: Callable, controls: dict):
     return out
 
 
+def _explorer_box(title: str, parts: list, output):
+    """A VBox whose display also carries a picture of the explorer's figure.
+
+    JupyterLab shows the live widget. Where no widget manager runs -- a RISE
+    slideshow (jupyterlab-rise 0.43 cannot load the ipywidgets 8 manager), an
+    HTML export without widget state, a terminal -- the notebook falls back to
+    the figure as it was when the cell ran and a line that says where the
+    sliders work, instead of the text ``VBox(children=(...``.
+    """
+    import base64
+
+    import ipywidgets as w
+
+    class Explorer(w.VBox):
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle["text/plain"] = f"Explorer: {title} (move its controls in JupyterLab's notebook view)"
+            if output.png is not None:
+                bundle["image/png"] = base64.b64encode(output.png).decode("ascii")
+            return bundle
+
+    return Explorer(parts)
+
+
 def explorer_layout(title: str, controls: dict, output, hint: str = ""):
     """The standard explorer layout: a title, the controls in a row, the figure, a hint."""
     import ipywidgets as w
@@ -86,7 +123,7 @@ def explorer_layout(title: str, controls: dict, output, hint: str = ""):
                                                 layout=w.Layout(flex_flow="row wrap")), output]
     if hint:
         parts.append(w.HTML(f"<i>{hint}</i>"))
-    box = w.VBox(parts)
+    box = _explorer_box(title, parts, output)
     box.controls, box.output = controls, output   # handles for tests and for the curious
     return box
 

@@ -54,3 +54,17 @@ def test_slider_heavy_means_update_on_release():
     assert type(widgets.slider("n", 3, 1, 10, 1, integer=True)).__name__ == "IntSlider"
     assert widgets.dropdown("act", ["relu", "tanh"]).value == "relu"
     assert widgets.dropdown("act", {"ReLU": "relu"}).value == "relu"
+
+
+def test_explorer_falls_back_to_a_picture_where_widgets_cannot_render():
+    """RISE and static exports show an explorer's PNG and a sentence, not 'VBox(children=...'."""
+    import base64
+    box = widgets.neuron_explorer()
+    bundle = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle           # JupyterLab: the live widget
+    assert bundle["text/plain"].startswith("Explorer: A single neuron")
+    first = base64.b64decode(bundle["image/png"])
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == box.output.png
+    box.controls["w"].value = -4.0
+    second = base64.b64decode(box._repr_mimebundle_()["image/png"])
+    assert second == box.output.png and second != first                  # the picture follows the sliders
