@@ -948,7 +948,9 @@ def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=Non
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"{clabel} of each trial")
     if n_series:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=n_series, frameon=False)
+        # inside the axes: a legend hung below them at a fixed fraction of their height ran into the
+        # x label on figures shorter than about 4 inches
+        ax.legend(loc="best")
     return fig
 
 
