@@ -948,7 +948,14 @@ def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=Non
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"{clabel} of each trial")
     if n_series:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=n_series, frameon=False)
+        # Below the x label, a fixed distance from the axes: ticks, tick labels (with exponents) and
+        # the label take a fixed height in points (3.5 + 3.5 + ~17 + 4 + ~14) whatever the figure's
+        # height, where a fixed fraction of the axes height ran into the x label on figures under
+        # about 4 inches. The layout engine makes room. Not inside: a grid of trials has no free corner.
+        from matplotlib.transforms import ScaledTranslation
+        below = ScaledTranslation(0, -42 / 72, fig.dpi_scale_trans)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=ax.transAxes + below,
+                  ncols=n_series, frameon=False, borderaxespad=0)
     return fig
 
 

@@ -49,6 +49,14 @@ def other_values(control):
         return [others[0], value] if others else []
     if isinstance(value, bool):
         return [not value, value]
+    if hasattr(control, "min") and isinstance(value, tuple):     # a range slider: shift it by a step,
+        step = getattr(control, "step", None) or (control.max - control.min) / 10
+        low, high = value
+        if high + step <= control.max:
+            return [(low + step, high + step), value]
+        if low - step >= control.min:
+            return [(low - step, high - step), value]
+        return [(low + step, high), value] if low + step < high else []   # or narrow it when it spans all
     if hasattr(control, "min"):
         step = getattr(control, "step", None) or (control.max - control.min) / 10
         target = value + step if value + step <= control.max else value - step

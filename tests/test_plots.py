@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.collections import PathCollection, QuadMesh  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
@@ -462,6 +463,27 @@ def test_scatter_trials():
     assert any("diverged" in lab for lab in labels)
     best = next(c for c in ax.collections if c.get_label().startswith("best"))
     np.testing.assert_allclose(best.get_offsets(), [[lr[np.nanargmax(acc)], wd[np.nanargmax(acc)]]])
+
+
+@pytest.mark.parametrize("logx", [True, False])
+@pytest.mark.parametrize("height", [2.5, 3.0, 3.6, 5.0])
+def test_scatter_trials_legend_clear_of_the_x_label(height, logx):
+    """The legend (best trial, diverged trials) must not cover the x label, even on a short figure."""
+    rng = np.random.default_rng(1)
+    lr, wd, acc = 10 ** rng.uniform(-6, -2, 20), 10 ** rng.uniform(-8, -4, 20), rng.uniform(0, 1, 20)
+    acc[2] = np.nan
+    fig = plots.scatter_trials(lr, wd, acc, "learning rate", "weight decay λ", "validation accuracy",
+                               logx=logx, figsize=(9, height))
+    FigureCanvasAgg(fig).draw()                      # a real drawing: the layout engine places everything
+    ax = _panels(fig)[0]
+    legend = ax.get_legend() or fig.legends[0]
+    box = legend.get_window_extent()
+    for label in (ax.xaxis.label, *ax.get_xticklabels()):
+        if label.get_text():
+            assert not box.overlaps(label.get_window_extent()), (height, label.get_text())
+    assert box.y0 >= 0 and box.y1 <= fig.bbox.height                    # and it is on the figure
+    points = ax.transData.transform(np.column_stack([lr, wd]))
+    assert not box.count_contains(points), "the legend covers trials"
 
 
 def test_scatter_trials_bad_input():
