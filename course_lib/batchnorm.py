@@ -18,7 +18,7 @@ from . import optimizers
 from .gradcheck import numerical_gradient, relative_error
 from .layers import BatchNorm
 from .network import MLP
-from .training import TrainingDiverged, train
+from .training import TrainingDiverged, progress_bar, train
 
 __all__ = ["DEPTH5", "check_layer", "train_run", "weight_scale_grid", "batch_statistics_accuracy",
            "steps_to", "step_time"]
@@ -110,11 +110,9 @@ def weight_scale_grid(x, t, scales, *, labels=None, sizes=DEPTH5, lr=0.01, epoch
     if scales.size == 0 or np.any(~np.isfinite(scales)) or np.any(scales <= 0):
         raise ValueError(f"scales must be positive standard deviations, e.g. np.logspace(0, -4, 16); got {scales}")
     labels = {"no BN": False, "BN": True} if labels is None else dict(labels)
-    from tqdm.auto import tqdm
     curves = {name: [] for name in labels}
     diverged = {name: [] for name in labels}
-    with tqdm(total=scales.size * len(labels), desc="weight-scale grid", disable=not progress,
-              leave=False) as bar:
+    with progress_bar(total=scales.size * len(labels), desc="weight-scale grid", enabled=progress) as bar:
         for std in scales:
             for name, option in labels.items():
                 _, hist = train_run(x, t, batchnorm=option, init=float(std), lr=lr, epochs=epochs,

@@ -153,9 +153,9 @@ def run_trials(objective, configs, progress=True, desc="trials"):
     configs = list(configs)
     if not callable(objective):
         raise TypeError("objective must be a function objective(**config) -> dict of results")
-    from tqdm.auto import tqdm
+    from .training import progress_bar
     trials = []
-    for config in tqdm(configs, desc=desc, disable=not progress, leave=False):
+    for config in progress_bar(configs, desc=desc, enabled=progress):
         result = objective(**config)
         if not isinstance(result, dict):
             raise TypeError(f"objective must return a dict (e.g. {{'val_acc': 0.9}}), got {type(result).__name__}")

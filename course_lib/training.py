@@ -20,7 +20,18 @@ import numpy as np
 
 from . import optimizers as _optimizers
 
-__all__ = ["train", "TrainingDiverged", "clip_by_global_norm", "global_norm"]
+__all__ = ["train", "TrainingDiverged", "clip_by_global_norm", "global_norm", "progress_bar"]
+
+#: Seconds of work before a progress bar appears: quick runs leave no bar behind in
+#: the notebook (where a finished bar would linger as "0%|" text in slides and exports).
+PROGRESS_DELAY = 2.0
+
+
+def progress_bar(iterable=None, total=None, desc="", enabled=True):
+    """A tqdm.auto progress bar (a widget in Jupyter, text in a terminal) that shows up
+    only once the work has lasted PROGRESS_DELAY seconds and disappears when it is done."""
+    from tqdm.auto import tqdm
+    return tqdm(iterable, total=total, desc=desc, disable=not enabled, leave=False, delay=PROGRESS_DELAY)
 
 
 class TrainingDiverged(FloatingPointError):
@@ -112,8 +123,7 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, epochs=
         out["stopped_early"] = stopped_early
         return out
 
-    from tqdm.auto import tqdm
-    bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
+    bar = progress_bar(total=total, desc=desc, enabled=progress)
     evaluate(0)
     start = time.perf_counter()
     order = np.empty(0, dtype=np.int64)
@@ -158,6 +168,8 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, epochs=
                             stopped = True
                             break
     finally:
+        if stopped:
+            bar.total = bar.n                # stopped early on purpose: not an interrupted run
         bar.close()
     if early_stopping is not None and best[1] is not None:
         for k, p in best[1].items():

@@ -128,3 +128,14 @@ def test_callback_runs_after_every_update():
     net = MLP([2, 8, 3], seed=0)
     train(net, optimizers.get("sgd", lr=1.0), x, t, steps=5, batch_size=50, callback=clamp, progress=False)
     assert calls == [0, 1, 2, 3, 4] and np.abs(net.params["W1"]).max() <= 0.01
+
+
+def test_progress_bar_appears_only_for_runs_longer_than_the_delay(capsys, monkeypatch):
+    from course_lib import training
+    rng = np.random.default_rng(0)
+    x, t = rng.random((50, 4), dtype=np.float32), rng.integers(0, 3, 50)
+    train(MLP([4, 5, 3], seed=0), "sgd", x, t, steps=5, batch_size=10, progress=True, desc="quick run")
+    assert "quick run" not in capsys.readouterr().err          # under PROGRESS_DELAY: no bar left behind
+    monkeypatch.setattr(training, "PROGRESS_DELAY", 0.0)
+    train(MLP([4, 5, 3], seed=0), "sgd", x, t, steps=5, batch_size=10, progress=True, desc="shown run")
+    assert "shown run" in capsys.readouterr().err
