@@ -579,7 +579,7 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
 
     def draw(surface, x0, y0, names, lr, beta, steps):
         paths = playground_paths(surface, (x0, y0), names, lr, beta, steps)
-        return plot_playground(surface, paths, steps=steps)
+        return plot_playground(surface, paths, steps=steps, figsize=(10.0, 3.2))   # under 3 rows of controls
 
     out = live_figure(draw, controls)
     menu = controls["surface"]
