@@ -331,7 +331,8 @@ def activation_explorer(names=("leaky_relu", "elu", "threshold_relu"), alpha: fl
 
     def draw(names, alpha, theta, beta):
         title = f"α = {alpha:g},  θ = {theta:g},  β = {beta:g}"
-        return plot_activation_curves(activation_curves(names, alpha, theta, beta), title=title)
+        return plot_activation_curves(activation_curves(names, alpha, theta, beta), title=title,
+                                      figsize=(8.5, 3.3))      # with two rows of controls on a slide
 
     return explorer_layout("Activation functions f (solid) and their derivatives f' (dashed)", controls,
                            live_figure(draw, controls),
@@ -562,11 +563,33 @@ def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.
     return fig
 
 
+def _start_step(lo: float, hi: float, start: float) -> float:
+    """The step of a start slider on [lo, hi]: the coarsest 1-2-5 step of at most 1/100 of the
+    range with start and hi on the grid lo + k·step. The browser's slider snaps its value to
+    that grid (and sends the snapped value back), so a start off the grid would not stay put:
+    the saddle's y = 0.001 needs step 0.001."""
+    span = hi - lo
+    for exponent in range(int(np.floor(np.log10(span))), -7, -1):
+        for mantissa in (5, 2, 1):
+            step = float(f"{mantissa}e{exponent}")
+            if step <= span / 100 and all(abs(q - round(q)) < 1e-6
+                                          for q in ((start - lo) / step, span / step)):
+                return step
+    return span / 100
+
+
 def _reset_slider(slider_, lo, hi, value, step):
-    """Give a slider new bounds and value without it clamping the value on the way."""
-    slider_.min, slider_.max = min(slider_.min, lo), max(slider_.max, hi)
-    slider_.value = value
-    slider_.min, slider_.max, slider_.step = lo, hi, step
+    """Give a slider new bounds, step and value, sent to the browser as ONE update.
+
+    Sent one trait at a time, the browser's slider would clamp and snap the value at each
+    intermediate state (old bounds with the new value, new bounds with the old step) and send
+    what it made of it back to the kernel: a start the figure does not use. In the kernel the
+    range is widened before the value is set, so ipywidgets never clamps it either."""
+    with slider_.hold_sync():
+        slider_.min, slider_.max = min(slider_.min, lo), max(slider_.max, hi)
+        slider_.step = step
+        slider_.value = value
+        slider_.min, slider_.max = lo, hi
 
 
 def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps: int = 100):
@@ -579,8 +602,8 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
     s = surfaces.get(surface)
     controls = {
         "surface": dropdown("surface", surfaces.names(), s.name),
-        "x0": slider("start x", s.start[0], *s.xlim, np.ptp(s.xlim) / 100, readout_format=".3g"),
-        "y0": slider("start y", s.start[1], *s.ylim, np.ptp(s.ylim) / 100, readout_format=".3g"),
+        "x0": slider("start x", s.start[0], *s.xlim, _start_step(*s.xlim, s.start[0]), readout_format=".3g"),
+        "y0": slider("start y", s.start[1], *s.ylim, _start_step(*s.ylim, s.start[1]), readout_format=".3g"),
         "names": w.SelectMultiple(options=optimizers.names(), value=tuple(names), rows=5,
                                   description="optimizers", style={"description_width": "initial"},
                                   layout=w.Layout(width="230px")),
@@ -593,7 +616,7 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
 
     def draw(surface, x0, y0, names, lr, beta, steps):
         paths = playground_paths(surface, (x0, y0), names, lr, beta, steps)
-        return plot_playground(surface, paths, steps=steps)
+        return plot_playground(surface, paths, steps=steps, figsize=(10.0, 3.2))   # under 3 rows of controls
 
     out = live_figure(draw, controls)
     menu = controls["surface"]
@@ -605,8 +628,8 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
         for c in moved:
             c.unobserve(out.redraw, names="value")
         try:
-            _reset_slider(controls["x0"], *new.xlim, new.start[0], np.ptp(new.xlim) / 100)
-            _reset_slider(controls["y0"], *new.ylim, new.start[1], np.ptp(new.ylim) / 100)
+            _reset_slider(controls["x0"], *new.xlim, new.start[0], _start_step(*new.xlim, new.start[0]))
+            _reset_slider(controls["y0"], *new.ylim, new.start[1], _start_step(*new.ylim, new.start[1]))
             controls["lr"].value = PLAYGROUND_LR.get(new.name, 0.01)
         finally:
             for c in moved:

@@ -334,6 +334,76 @@ def test_optimizer_playground_redraws_on_every_control_without_leaking():
     assert plt.get_fignums() == []
 
 
+
+class _BrowserSlider:
+    """What the browser does with the state updates the kernel sends a FloatSlider (ipywidgets 8's
+    slider view over noUiSlider): after each update it clamps the value to [min, max] and snaps it
+    to the grid min + k·step, and a value it changed goes back to the kernel (a drifting slider,
+    extra redraws). Records every update after which the browser would show another value."""
+
+    def __init__(self, slider):
+        self.state = {k: slider.get_state()[k] for k in ("min", "max", "value", "step")}
+        self.problems = []
+        self._check("when built")
+        slider._send = self.receive          # the updates the kernel sends, in order
+
+    def shown(self):
+        lo, hi, value, step = (self.state[k] for k in ("min", "max", "value", "step"))
+        value = min(max(value, lo), hi)
+        return min(lo + round((value - lo) / step) * step, hi)
+
+    def _check(self, when):
+        if abs(self.shown() - self.state["value"]) > 1e-9 * (self.state["max"] - self.state["min"]):
+            self.problems.append(f"{when}: the browser shows {self.shown():.6g} for the value "
+                                 f"{self.state['value']:.6g} ({self.state})")
+
+    def receive(self, msg, buffers=None):
+        state = msg["state"]
+        self.state.update({k: v for k, v in state.items() if k in self.state})
+        self._check(f"after the update {state}")
+
+
+def test_playground_start_sliders_follow_every_surface_switch(monkeypatch):
+    """Switching the surface gives each start slider the new surface's range and start, in the
+    kernel and in the browser (one consistent update, the start on the slider's step grid), and
+    the figure drawn (once) starts from the sliders' values."""
+    plt.close("all")
+    drawn = []
+
+    def plot_and_record(surface, paths, **kwargs):
+        fig = plot_playground(surface, paths, **kwargs)
+        dot = [line for line in fig.axes[0].lines if line.get_label() == "start"][0]
+        drawn.append((surface, (dot.get_xdata()[0], dot.get_ydata()[0]),
+                      {name: tuple(p[0]) for name, p in paths.items()}))
+        return fig
+
+    plot_playground = widgets.plot_playground
+    monkeypatch.setattr(widgets, "plot_playground", plot_and_record)
+    names = surfaces.names()
+    for first in names:
+        box = widgets.optimizer_playground(surface=first)
+        x0, y0 = box.controls["x0"], box.controls["y0"]
+        browser = {"x0": _BrowserSlider(x0), "y0": _BrowserSlider(y0)}
+        for name in [step for other in names if other != first for step in (other, first)]:
+            draws = box.output.draws
+            box.controls["surface"].value = name             # every switch a -> b and back
+            assert box.output.draws == draws + 1
+            s = surfaces.get(name)
+            for key, slider, (lo, hi), start in (("x0", x0, s.xlim, s.start[0]),
+                                                 ("y0", y0, s.ylim, s.start[1])):
+                where = f"{first} -> {name}, {key}"
+                assert (slider.min, slider.max) == (lo, hi), where
+                assert slider.min <= slider.value <= slider.max, where
+                assert slider.value == start, where
+                assert browser[key].problems == [], where
+                assert browser[key].shown() == pytest.approx(start, abs=1e-9), where
+            surface, dot, starts = drawn[-1]
+            assert surface == name
+            assert dot == (x0.value, y0.value)
+            assert all(p == (x0.value, y0.value) for p in starts.values()), starts
+    assert plt.get_fignums() == []
+
+
 def test_effective_step_explorer_redraws_on_every_control_without_leaking():
     plt.close("all")
     box = widgets.effective_step_explorer()
