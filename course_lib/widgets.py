@@ -10,11 +10,14 @@ Every explorer follows one pattern:
 
 ``live_figure`` redraws into an ``ipywidgets.Output`` when a control changes and
 closes each figure after showing it, so moving a slider never leaks figures.
-Use ``heavy=True`` for controls whose recomputation takes more than ~0.1 s:
-the figure is then redrawn when the slider is released, not while it moves.
+Use ``heavy=True`` for sliders whose redraw takes more than ~0.15 s (measure with
+``tests/benchmark_explorers.py``): the figure is then redrawn when the slider is
+released, not while it moves, so redraws never queue up behind a dragged slider.
 """
 from __future__ import annotations
 
+import functools
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -178,7 +181,6 @@ def neuron_explorer(w: float = 1.0, b: float = 0.0):
 
 # ================================================================ chapter 01: vanishing gradients
 # (chapter 01's explorers go below this line)
-import functools  # noqa: E402  (caches of the explorers below)
 
 @functools.lru_cache(maxsize=4)
 def _mnist_batch(size: int = 200, seed: int = 0):
@@ -255,10 +257,10 @@ def plot_gradient_profile(norms, activation: str, weight_scale: float, figsize=(
 
 def gradient_explorer(depth: int = 10, activation: str = "sigmoid", weight_scale: float = 1.0):
     """Depth × activation × weight scale → per-layer gradient norms of an untrained net on MNIST."""
-    controls = {"depth": slider("depth (weight layers)", depth, 2, 30, 1, integer=True),
+    controls = {"depth": slider("depth (weight layers)", depth, 2, 30, 1, heavy=True, integer=True),
                 "activation": dropdown("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "elu",
                                                       "selu", "softsign"], activation),
-                "weight_scale": slider("weight scale g (std g/√n)", weight_scale, 0.25, 6.0, 0.05)}
+                "weight_scale": slider("weight scale g (std g/√n)", weight_scale, 0.25, 6.0, 0.05, heavy=True)}
 
     def draw(depth, activation, weight_scale):
         norms = gradient_norm_profile(depth, activation, weight_scale)
@@ -342,7 +344,6 @@ def activation_explorer(names=("leaky_relu", "elu", "threshold_relu"), alpha: fl
 
 # ================================================================ chapter 03: weight initialization
 # (chapter 03's explorers go below this line)
-import functools  # noqa: E402  (kept in this chapter's section)
 
 #: The explorer's initialisations: label -> an initializer name, or a function n -> std of a normal
 #: (n = width = fan_in = fan_out). The two "✘" entries are the wrong formulas of the notes.
@@ -425,8 +426,6 @@ def init_explorer(activation: str = "sigmoid", init: str = "std 1", depth: int =
 
 # ================================================================ chapter 04: optimizers
 # (chapter 04's explorers go below this line)
-import functools  # noqa: E402  (chapter 04's section keeps its imports here)
-import warnings  # noqa: E402
 
 #: The learning rate the playground starts with on each surface. One η serves every method
 #: but AdaDelta, which keeps the η = 1 of its paper.
@@ -705,9 +704,9 @@ def effective_step_explorer(surface: str = "dlfs"):
                                   style={"description_width": "initial"}, layout=w.Layout(width="220px")),
         "lr": w.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.05, description="learning rate η",
                                readout_format=".3g", style={"description_width": "initial"},
-                               layout=w.Layout(width="320px")),
-        "decay": slider("ρ (RMSProp) / β₂ (Adam)", 0.9, 0.5, 0.999, 0.001, readout_format=".3f"),
-        "steps": slider("steps", 100, 10, 500, 10, integer=True),
+                               layout=w.Layout(width="320px"), continuous_update=False),
+        "decay": slider("ρ (RMSProp) / β₂ (Adam)", 0.9, 0.5, 0.999, 0.001, heavy=True, readout_format=".3f"),
+        "steps": slider("steps", 100, 10, 500, 10, heavy=True, integer=True),
     }
 
     def draw(surface, names, lr, decay, steps):
@@ -723,7 +722,6 @@ def effective_step_explorer(surface: str = "dlfs"):
 # ================================================================ chapter 05: batch normalization
 # (chapter 05's explorers go below this line)
 
-import functools  # noqa: E402  (kept in this chapter's section)
 
 
 @functools.lru_cache(maxsize=64)
@@ -793,7 +791,6 @@ def batchnorm_explorer(std: float = 0.01, lr: float = 0.05):
 
 # ================================================================ chapter 06: regularization
 # (chapter 06's explorers go below this line)
-import functools  # noqa: E402  (here, not at the top, so that chapter sections merge cleanly)
 
 MOONS_NOISE = 0.35      # the 2-D problem of chapter 06: two noisy half-moons
 MOONS_TEST_SEED = 100   # the test points come from another draw than every training set

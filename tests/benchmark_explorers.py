@@ -8,7 +8,7 @@ is still rendered to PNG, as in the notebook), then each of its controls is move
 redraw is reported per control. Controls with ``continuous_update=False`` (the
 ``heavy`` ones) redraw when the slider is released, so their time is the wait
 after letting go; the others redraw while the slider moves and should stay
-well under 0.1 s.
+under about 0.15 s.
 """
 import argparse
 import inspect
@@ -31,9 +31,9 @@ ipywidgets.Output.clear_output = lambda self, *args, **kwargs: None   # outside 
 
 
 def explorers():
-    """{name: function} of every explorer in course_lib.widgets."""
+    """{name: function} of every explorer (``*_explorer``, ``*_playground``) in course_lib.widgets."""
     return {name: f for name, f in inspect.getmembers(widgets, inspect.isfunction)
-            if name.endswith("_explorer") and f.__module__ == widgets.__name__}
+            if name.endswith(("_explorer", "_playground")) and f.__module__ == widgets.__name__}
 
 
 def other_values(control):
