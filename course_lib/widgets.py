@@ -887,133 +887,38 @@ def search_region(trials, log_lr=(-6.0, -2.0), log_wd=(-8.0, -4.0), key="val_acc
     return idx, best
 
 
-def _search_view(trials, key="val_acc"):
-    """What every redraw of the region explorer needs, computed once: log10 lr and λ, the scores, their
-    colour range, and each trial's curve against epochs (dict of arrays; ``curves[i]`` is None without
-    a history)."""
-    from course_lib import search
-    score = search.column(trials, key)
-    finite = score[np.isfinite(score)]
-    curves = []
-    for tr in trials:
-        h = tr.get("history")
-        if not h or key not in h:
-            curves.append(None)
-            continue
-        steps = np.asarray(h["eval_step"], dtype=np.float64)
-        per_epoch = float(steps[1] - steps[0]) if len(steps) > 1 and steps[1] > steps[0] else 1.0
-        curves.append((steps / per_epoch, np.asarray(h[key], dtype=np.float64)))
-    return {"log_lr": np.log10(search.column(trials, "lr")),
-            "log_wd": np.log10(search.column(trials, "weight_decay")), "score": score, "curves": curves,
-            "vrange": (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)}
-
-
-class _SearchRegionFigure:
-    """The figure of :func:`plot_search_region`, made for an explorer that must answer quickly.
-
-    What never changes -- axes, ticks, grid, labels, colour bar -- is drawn once into a picture that
-    fills the figure; on top of it the same two axes, transparent and without axis, hold what a
-    region changes: the trials, the rectangle, the curves, legends and titles. A redraw
-    (:meth:`update`) only filters the trials and draws those few artists.
-    """
-
-    def __init__(self, trials, key="val_acc", max_curves=8, figsize=(11.0, 3.7), region=None):
-        import matplotlib.cm
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.colors import Normalize
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Rectangle
-        from course_lib import plots
-        self.trials, self.key, self.max_curves = trials, key, max_curves
-        self.view = view = _search_view(trials, key)
-        x, y = view["log_lr"], view["log_wd"]
-        # limits that hold every trial, every region the explorer's sliders can choose and ``region``
-        # (log_lr, log_wd) if given
-        lo_x, hi_x = np.floor(x.min() * 2) / 2, np.ceil(x.max() * 2) / 2
-        lo_y, hi_y = np.floor(y.min() * 2) / 2, np.ceil(y.max() * 2) / 2
-        if region is not None:
-            (lo_x, hi_x), (lo_y, hi_y) = ((min(lo, r[0]), max(hi, r[1])) for lo, hi, r in
-                                          ((lo_x, hi_x, region[0]), (lo_y, hi_y, region[1])))
-        pad_x, pad_y = 0.04 * max(hi_x - lo_x, 1.0), 0.04 * max(hi_y - lo_y, 1.0)
-        self.xlim, self.ylim = (lo_x - pad_x, hi_x + pad_x), (lo_y - pad_y, hi_y + pad_y)
-        last = max((c[0][-1] for c in view["curves"] if c is not None and len(c[0])), default=1.0)
-        self.epochs = (-0.03 * last, 1.03 * last)
-        self.norm = Normalize(*view["vrange"])
-        with plots.slide_style():
-            frame, (left, cax, right) = self._axes(figsize)
-            frame.colorbar(matplotlib.cm.ScalarMappable(self.norm, "viridis"), cax=cax,
-                           label=key.replace("_acc", " accuracy").replace("val", "validation"))
-            left.set(xlim=self.xlim, ylim=self.ylim, xlabel="log₁₀ learning rate", ylabel="log₁₀ weight decay λ")
-            right.set(xlim=self.epochs, ylim=(0, 1), xlabel="epoch", ylabel="validation accuracy")
-            for ax in (left, cax, right):
-                ax.tick_params(labelsize=plots.FONT_MIN)
-            FigureCanvasAgg(frame).draw()
-            picture = np.asarray(frame.canvas.buffer_rgba()).copy()
-            self.fig, (self.left, cax, self.right) = self._axes(figsize)
-            self.fig.delaxes(cax)
-            back = self.fig.add_axes((0, 0, 1, 1), zorder=-1)
-            back.imshow(picture, interpolation="nearest", aspect="auto", extent=(0, 1, 0, 1))
-            back.set_axis_off()
-            for ax, xlim, ylim in ((self.left, self.xlim, self.ylim), (self.right, self.epochs, (0, 1))):
-                ax.set_axis_off()
-                ax.set(xlim=xlim, ylim=ylim, xticks=[], yticks=[])   # no ticks to lay out at every drawing
-                ax.set_autoscale_on(False)
-            self.left.scatter(x, y, s=14, color="0.75", label="all trials")
-            self.points = self.left.scatter(x[:0], y[:0], c=view["score"][:0], cmap="viridis", norm=self.norm,
-                                            s=40, edgecolors="0.2", linewidths=0.4, label="inside the region")
-            self.box = self.left.add_patch(Rectangle((0, 0), 0, 0, fill=False, ec=plots.PALETTE[1], lw=2))
-            # legend handles of their own: the coloured points may be none at the first drawing
-            marks = [Line2D([], [], ls="none", marker="o", markersize=4, color="0.75"),
-                     Line2D([], [], ls="none", marker="o", markersize=6.5, markeredgecolor="0.2",
-                            markerfacecolor=matplotlib.cm.viridis(0.8), markeredgewidth=0.4)]
-            self.left.legend(marks, ["all trials", "inside the region"], loc="lower left", fontsize=plots.FONT_MIN)
-
-    @staticmethod
-    def _axes(figsize):
-        """A figure with the scatter, its colour bar and the curves at fixed places (no layout engine,
-        no tight bounding box: one rendering pass)."""
-        from course_lib import plots
-        fig = _fast_figure_class()(figsize=figsize, dpi=plots.STYLE["figure.dpi"])
-        w, h = figsize
-        bottom, height = 0.62 / h, 1 - 1.05 / h                    # room for x label and title, in inches
-        return fig, (fig.add_axes((0.75 / w, bottom, 3.75 / w, height)),
-                     fig.add_axes((4.62 / w, bottom, 0.14 / w, height)),
-                     fig.add_axes((6.05 / w, bottom, 1 - 6.2 / w, height)))
-
-    def update(self, log_lr, log_wd):
-        """Show the region log_lr × log_wd (log10 units); returns the Figure."""
-        from course_lib import plots
-        inside, best = search_region(self.trials, log_lr, log_wd, self.key)
-        view, right = self.view, self.right
-        x, y, score = view["log_lr"], view["log_wd"], view["score"]
-        self.points.set_offsets(np.column_stack([x[inside], y[inside]]) if inside else np.empty((0, 2)))
-        self.points.set_array(score[inside])
-        self.box.set_bounds(log_lr[0], log_wd[0], log_lr[1] - log_lr[0], log_wd[1] - log_wd[0])
-        with plots.slide_style():
-            # y given: the title's place is not recomputed from the (absent) ticks at every drawing
-            self.left.set_title(f"{len(inside)} of {len(self.trials)} trials inside", y=1.0)
-            for line in list(right.lines):
-                line.remove()
-            if right.get_legend() is not None:
-                right.get_legend().remove()
-            shown = [i for i in inside if np.isfinite(score[i]) and view["curves"][i] is not None][:self.max_curves]
-            for rank, i in enumerate(shown):
-                colour = plots.PALETTE[rank % len(plots.PALETTE)]
-                ls = "-" if rank < len(plots.PALETTE) else "--"
-                epochs, values = view["curves"][i]
-                right.plot(epochs, values, color=colour, ls=ls,
-                           label=f"lr {self.trials[i]['lr']:.1e}, λ {self.trials[i]['weight_decay']:.0e}")
-            right.set_title(f"best inside: {score[best]:.3f}" if best is not None else "no trial inside", y=1.0)
-            if shown:
-                right.legend(loc="upper left", fontsize=plots.FONT_MIN - 1 if len(shown) > 4 else plots.FONT_MIN)
-        return self.fig
-
-
 def plot_search_region(trials, log_lr, log_wd, key="val_acc", max_curves=8, figsize=(11.0, 3.7)):
-    """Left: every trial in the (log10 lr, log10 λ) plane (grey), those inside the region coloured by
-    ``key``, the region as a rectangle. Right: the ``key`` curves of the best trials inside (at most
-    ``max_curves``). Returns the Figure."""
-    return _SearchRegionFigure(trials, key, max_curves, figsize, region=(log_lr, log_wd)).update(log_lr, log_wd)
+    """Left: every trial in the (lr, λ) plane (grey), those inside the region coloured by ``key``,
+    the region as a rectangle. Right: the ``key`` curves of the best trials inside (at most
+    ``max_curves``). ``log_lr``, ``log_wd``: the region in log10 units. Returns the Figure."""
+    from matplotlib.patches import Rectangle
+    from course_lib import plots, search
+    inside, best = search_region(trials, log_lr, log_wd, key)
+    lr, wd, score = (search.column(trials, k) for k in ("lr", "weight_decay", key))
+    fig, (left, right) = plots.subplots(1, 2, figsize=figsize)
+    left.scatter(lr, wd, s=14, color="0.75", label="all trials")
+    finite = score[np.isfinite(score)]
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    sc = left.scatter(lr[inside], wd[inside], c=score[inside], cmap="viridis", vmin=vmin, vmax=vmax, s=40,
+                      edgecolors="0.2", linewidths=0.4, label="inside the region")
+    fig.colorbar(sc, ax=left, label=key.replace("_acc", " accuracy").replace("val", "validation"))
+    left.add_patch(Rectangle((10 ** log_lr[0], 10 ** log_wd[0]), 10 ** log_lr[1] - 10 ** log_lr[0],
+                             10 ** log_wd[1] - 10 ** log_wd[0], fill=False, ec=plots.PALETTE[1], lw=2))
+    left.set(xscale="log", yscale="log", xlabel="learning rate", ylabel="weight decay λ",
+             title=f"{len(inside)} of {len(trials)} trials inside")
+    left.legend(loc="lower left", fontsize=plots.FONT_MIN)
+    shown = [i for i in inside if np.isfinite(score[i])][:max_curves]
+    for rank, i in enumerate(shown):
+        h = trials[i]["history"]
+        colour, ls = plots.PALETTE[rank % len(plots.PALETTE)], "-" if rank < len(plots.PALETTE) else "--"
+        per_epoch = float(h["eval_step"][1] - h["eval_step"][0]) if len(h["eval_step"]) > 1 else 1.0
+        right.plot(np.asarray(h["eval_step"]) / per_epoch, h[key], color=colour, ls=ls,
+                   label=f"lr {trials[i]['lr']:.1e}, λ {trials[i]['weight_decay']:.0e}")
+    right.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0, 1),
+              title=("best inside: " + f"{score[best]:.3f}") if best is not None else "no trial inside")
+    if shown:
+        right.legend(loc="upper left", fontsize=plots.FONT_MIN - 1 if len(shown) > 4 else plots.FONT_MIN)
+    return fig
 
 
 @functools.lru_cache(maxsize=2)
@@ -1033,8 +938,7 @@ def example_search(n_trials: int = 20, epochs: int = 25, seed: int = 0):
 def search_region_explorer(trials=None, log_lr=(-3.0, -1.5), log_wd=(-8.0, -4.0)):
     """Two range sliders choosing a region of the (lr, λ) plane (log10 units); the figure shows the
     trials inside it and their validation curves. ``trials``: a list from search.run_trials (default:
-    :func:`example_search`, computed once). The figure's frame is drawn once; a redraw only filters
-    the trials and draws them."""
+    :func:`example_search`, computed once)."""
     if trials is None:
         trials = example_search()
     from course_lib import search
@@ -1049,10 +953,8 @@ def search_region_explorer(trials=None, log_lr=(-3.0, -1.5), log_wd=(-8.0, -4.0)
                 "log_wd": range_slider("log₁₀ weight decay λ", clip(log_wd, lo_wd, hi_wd), lo_wd, hi_wd, 0.1,
                                        heavy=True)}
 
-    figure = _SearchRegionFigure(trials)        # built once: a redraw only filters the trials and draws
-
     def draw(log_lr, log_wd):
-        return figure.update(tuple(log_lr), tuple(log_wd))
+        return plot_search_region(trials, tuple(log_lr), tuple(log_wd))
 
     return explorer_layout("Trials inside a region of the (learning rate, λ) plane", controls,
                            live_figure(draw, controls),
