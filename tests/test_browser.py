@@ -755,7 +755,7 @@ def _rise_renders_widgets(page, log: PageLog) -> bool:
 
 
 @pytest.mark.xfail(strict=True, reason="jupyterlab-rise 0.43 cannot load the ipywidgets 8 "
-                   "manager (jupyterlab-contrib/rise#119): explorers show as text in RISE. When "
+                   "manager (jupyterlab-contrib/rise#119): RISE shows each explorer as a still picture. When "
                    "this passes, remove this mark and the placeholders in the slide test.")
 def test_explorers_render_in_the_rise_slideshow(chapter: ChapterRun):
     if chapter.rise_widgets is None:
