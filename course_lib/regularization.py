@@ -12,6 +12,8 @@ take a network only use ``net.weights()`` and ``net.predict(x, train=True)``.
 """
 import numpy as np
 
+from .layers import softmax
+
 __all__ = ["l2_penalty", "l2_gradient", "max_norm", "column_norms", "max_norm_constraint",
            "mc_dropout", "predictive_entropy"]
 
@@ -96,11 +98,6 @@ def predictive_entropy(p):
         return -np.sum(np.where(p > 0, p * np.log(p), 0.0), axis=1)
 
 
-def _softmax(s):
-    e = np.exp(s - s.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def mc_dropout(net, x, samples=30):
     """Monte-Carlo dropout (Gal & Ghahramani 2016): predict ``samples`` times with the
     dropout masks on (train=True) and average the softmax outputs.
@@ -119,7 +116,7 @@ def mc_dropout(net, x, samples=30):
                 s = net.predict(x, train=True)
         else:
             s = net.predict(x, train=True)
-        p = _softmax(np.asarray(s, dtype=np.float64))
+        p = softmax(np.asarray(s, dtype=np.float64))
         total = p if total is None else total + p
     mean = total / samples
     return mean, predictive_entropy(mean)
