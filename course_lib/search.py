@@ -14,20 +14,14 @@ import math
 
 import numpy as np
 
+from .data import _rng     # seed: an int or a np.random.Generator
+
 __all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
            "run_trials", "best_trial", "top_trials", "column", "in_region", "mlp_trial", "DLFS_SIZES",
            "peaked_score", "grid_vs_random"]
 
 #: The network of *Deep Learning from Scratch* §6.5: 784-100-100-100-100-100-100-10.
 DLFS_SIZES = (784, 100, 100, 100, 100, 100, 100, 10)
-
-
-def _rng(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be an int or a np.random.Generator, got {type(seed).__name__}")
 
 
 # ---------------------------------------------------------------- the validation split
@@ -62,9 +56,7 @@ def validation_split(x, t, val_size=0.2, seed=0, stratify=True):
             idx = np.flatnonzero(labels == c)
             ranks[idx] = (np.arange(len(idx)) + rng.random()) / len(idx)
         order = order[np.argsort(ranks, kind="stable")]
-        val, tr = order[:n_val], order[n_val:]
-    else:
-        val, tr = order[:n_val], order[n_val:]
+    val, tr = order[:n_val], order[n_val:]
     return (x[tr], t[tr]), (x[val], t[val])
 
 
