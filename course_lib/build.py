@@ -56,8 +56,9 @@ def select(available: list[Path], wanted: list[str] | None) -> list[Path]:
     return chosen
 
 
-def _kernel_manager():
-    """A kernel of this Python, whatever kernelspecs are installed."""
+def kernel_manager():
+    """A kernel of this Python (sys.executable), whatever kernelspecs are installed
+    (the tests run notebooks with it too)."""
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import KernelManager
 
@@ -80,7 +81,7 @@ def execute(path: Path, timeout: int = TIMEOUT):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, km=_kernel_manager(), timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, km=kernel_manager(), timeout=timeout, kernel_name="python3",
                             store_widget_state=True,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute(env=dict(os.environ))
@@ -113,8 +114,10 @@ def deck_html(nb) -> str:
 
 
 def _write(path: Path, text: str) -> Path:
+    """Write atomically (a stopped build never leaves half a page) and only if the text changed."""
+    from course_lib.student import write_if_changed
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_if_changed(path, text)
     return path
 
 

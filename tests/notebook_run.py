@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import nbformat
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+
+from course_lib.build import kernel_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -58,23 +57,13 @@ _course_dump(%r)
 '''
 
 
-class _CurrentEnvSpecs(KernelSpecManager):
-    """Every kernel name maps to ipykernel in this Python (sys.executable)."""
-
-    def get_kernel_spec(self, kernel_name):
-        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
-                                "{connection_file}"],
-                          display_name="current env", language="python")
-
-
 def execute(path, variables=(), timeout: int = TIMEOUT, env: dict | None = None) -> dict:
     """Run the notebook at path once (no cache) and return {name: JSON value}."""
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
     names = list(variables)
     nb.cells.append(nbformat.v4.new_code_cell(_READ_CELL % (_MARK, names)))
-    km = KernelManager(kernel_spec_manager=_CurrentEnvSpecs(), kernel_name="python3")
-    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, km=kernel_manager(), timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     kernel_env = {**os.environ, "COURSE_STRICT_CHECKS": "1", **(env or {})}
     client.execute(env=kernel_env)
