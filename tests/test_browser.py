@@ -87,6 +87,7 @@ HARMLESS_RISE_CONSOLE = HARMLESS_CONSOLE + [
 # callback run inside an Output widget (frames are JSON or the v1 binary protocol; both carry the
 # header as JSON text).
 ERROR_FRAME = re.compile(rb'"msg_type":\s*"error"')
+COMM_FRAME = re.compile(rb'"msg_type":\s*"comm_msg"')
 TRACEBACK = "Traceback (most recent call last)"
 
 
@@ -248,6 +249,7 @@ class PageLog:
         self.console: list[str] = []
         self.messages: list[str] = []        # every console message, for diagnosis
         self.kernel_errors: list[str] = []
+        self.widget_traffic = [0, 0]         # comm messages sent to / received from the kernel
         self.harmless = harmless
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
@@ -264,13 +266,25 @@ class PageLog:
             data = payload if isinstance(payload, (bytes, bytearray)) else payload.encode()
             if ERROR_FRAME.search(data):
                 self.kernel_errors.append(_error_summary(data))
+            self.widget_traffic[1] += COMM_FRAME.search(data) is not None
+
+        def sent(payload):
+            data = payload if isinstance(payload, (bytes, bytearray)) else payload.encode()
+            self.widget_traffic[0] += COMM_FRAME.search(data) is not None
         websocket.on("framereceived", frame)
+        websocket.on("framesent", sent)
 
     def mark(self):
-        return len(self.console), len(self.kernel_errors)
+        return len(self.console), len(self.kernel_errors), *self.widget_traffic
 
     def since(self, mark):
         return self.console[mark[0]:], self.kernel_errors[mark[1]:]
+
+    def traffic_since(self, mark) -> str:
+        """How many widget (comm) messages went each way since `mark`, to tell a control that
+        never told the kernel from a kernel that never answered."""
+        sent, received = (now - then for now, then in zip(self.widget_traffic, mark[2:]))
+        return f"the browser sent {sent} widget message(s) to the kernel and received {received}"
 
 
 def _error_summary(data: bytes) -> str:
@@ -501,9 +515,23 @@ def _move(page, control, kind: str, attempt: int) -> str:
         handle = control.locator(".noUi-handle").first
         at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
         key = ["ArrowRight", "End"][attempt] if not at_max else ["ArrowLeft", "Home"][attempt]
-        handle.focus()
-        page.keyboard.press(key)
-        return f"pressed {key} on the slider handle"
+        # The key moves the slider only if the handle still has the focus when the key goes
+        # down. A press that left the handle where it was never reached the widget (the
+        # harness lost the focus), so it is pressed again; the widget is judged on what it
+        # does once it has moved. aria-valuetext holds the full value (aria-valuenow is
+        # rounded to one decimal, so 0.9 -> 0.91 would look like no move).
+        start = handle.get_attribute("aria-valuetext")
+        for presses in range(1, 4):
+            handle.press(key)                           # focuses the handle, then the key
+            now = handle.get_attribute("aria-valuetext")
+            if now != start:
+                times = f" {presses} times" if presses > 1 else ""
+                return f"pressed {key} on the slider handle{times} ({start} → {now})"
+            page.wait_for_timeout(200)
+        focus = page.evaluate("() => document.activeElement ? document.activeElement.outerHTML"
+                              ".slice(0, 100) : 'nothing'")
+        return (f"pressed {key} on the slider handle {presses} times but it stayed at {start} "
+                f"(the focus was on {focus})")
     if kind in ("widget-dropdown", "widget-select"):
         select = control.locator("select").first
         options = select.locator("option").evaluate_all("os => os.map(o => [o.value, o.selected])")
@@ -587,7 +615,8 @@ def test_every_explorer_redraws(chapter: ChapterRun, shots):
             root.screenshot(path=shot)
             if not changed and not any(p.startswith(what) for p in problems):
                 problems.append(f"{what}: the output did not change after "
-                                f"{' then '.join(actions)} (see {shot.name})")
+                                f"{' then '.join(actions)}; {chapter.log.traffic_since(mark)} "
+                                f"(see {shot.name})")
             console, kernel = chapter.log.since(mark)
             problems += [f"{what}: kernel error {text}" for text in kernel]
             problems += [f"{what}: browser console: {text}" for text in console]
