@@ -65,9 +65,12 @@ def live_figure(draw: Callable, controls: dict):
 
     ``draw`` takes the controls' values as keywords and returns a matplotlib
     Figure; each figure is rendered to PNG once, shown and closed. Returns the
-    Output, with ``.redraw()`` to redraw by hand, ``.draws`` counting the
+    Output, with ``.redraw()`` to redraw by hand, ``with .hold():`` to move
+    several controls and redraw once at the end, ``.draws`` counting the
     redraws and ``.png`` the PNG of the figure shown now.
     """
+    import contextlib
+
     import ipywidgets as w
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
@@ -75,8 +78,11 @@ def live_figure(draw: Callable, controls: dict):
     out = w.Output()
     out.draws = 0
     out.png = None
+    out.held = False
 
     def redraw(change=None):
+        if out.held:
+            return
         values = {name: control.value for name, control in controls.items()}
         with out:
             out.clear_output(wait=True)
@@ -90,7 +96,16 @@ def live_figure(draw: Callable, controls: dict):
 
     for control in controls.values():
         control.observe(redraw, names="value")
-    out.redraw = redraw
+    @contextlib.contextmanager
+    def hold():
+        out.held = True
+        try:
+            yield
+        finally:
+            out.held = False
+        redraw()
+
+    out.redraw, out.hold = redraw, hold
     redraw()
     return out
 
@@ -623,17 +638,10 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
 
     def new_surface(change):
         new = surfaces.get(change["new"])
-        moved = [controls[k] for k in ("x0", "y0", "lr")]
-        for c in moved:
-            c.unobserve(out.redraw, names="value")
-        try:
+        with out.hold():                          # three controls move, one redraw
             _reset_slider(controls["x0"], *new.xlim, new.start[0], _start_step(*new.xlim, new.start[0]))
             _reset_slider(controls["y0"], *new.ylim, new.start[1], _start_step(*new.ylim, new.start[1]))
             controls["lr"].value = PLAYGROUND_LR.get(new.name, 0.01)
-        finally:
-            for c in moved:
-                c.observe(out.redraw, names="value")
-        out.redraw()
 
     menu.observe(new_surface, names="value")
     return explorer_layout(

@@ -49,6 +49,23 @@ def test_neuron_explorer_redraws_without_leaking_figures(capsys):
     assert plt.get_fignums() == []
 
 
+def test_live_figure_hold_redraws_once_after_several_controls_move():
+    box = widgets.neuron_explorer(w=1.5)
+    out, (w, b) = box.output, box.controls.values()
+    with out.hold():
+        w.value, b.value = 2.0, 1.0
+        assert out.draws == 1                              # nothing drawn inside the block
+    assert out.draws == 2
+    png = out.png
+    with pytest.raises(RuntimeError), out.hold():
+        w.value = 0.5
+        raise RuntimeError("a failed update")
+    assert out.draws == 2 and not out.held                 # no redraw, and the hold is gone
+    b.value = -1.0
+    assert out.draws == 3 and out.png != png
+    assert plt.get_fignums() == []
+
+
 def test_slider_heavy_means_update_on_release():
     assert widgets.slider("n", 3, 1, 10, 1, heavy=True, integer=True).continuous_update is False
     assert type(widgets.slider("n", 3, 1, 10, 1, integer=True)).__name__ == "IntSlider"
