@@ -14,10 +14,12 @@ Layer 4 (it only orchestrates nbclient and nbconvert). For each chapter
 
 and ``index.html`` linking them all, and ``glossary.html``. Links between chapters point to the
 rendered pages. Notebooks run in this Python (``sys.executable``) with their own folder as the
-working directory, like in JupyterLab; the state of their widgets is saved, so an explorer shows its
-first figure where the page can load the ipywidgets renderer. The pages and decks load MathJax,
-require.js and reveal.js from public CDNs, as nbconvert's templates do: open them online for the
-formulas and slide navigation (the text, code, printed results and figures are in the files).
+working directory, like in JupyterLab.
+
+The edition works offline: MathJax (from the ``jupyter-server-mathjax`` package), reveal.js,
+require.js and jQuery (``course_lib/static``) are copied into ``static/`` and the pages load them
+from there, not from nbconvert's CDNs. An explorer shows the picture of its first figure (its
+``image/png`` fallback) instead of sliders that could not move without a kernel.
 """
 from __future__ import annotations
 
@@ -25,12 +27,16 @@ import argparse
 import html
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "build"
+ASSETS = Path(__file__).resolve().parent / "static"          # reveal.js, require.js, jQuery
+TEMPLATES = Path(__file__).resolve().parent / "templates"    # course_reveal: reveal, no mermaid
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TIMEOUT = 600                       # seconds per cell
 _CHAPTER_LINK = re.compile(r'href="((?:\.\./)?)(\d\d_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
 
@@ -82,10 +88,53 @@ def execute(path: Path, timeout: int = TIMEOUT):
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, km=kernel_manager(), timeout=timeout, kernel_name="python3",
-                            store_widget_state=True,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute(env=dict(os.environ))
+    return without_widget_views(nb)
+
+
+def without_widget_views(nb):
+    """Widgets as a page without a kernel can show them: an explorer keeps its picture
+    (``image/png``) and loses its controls, which could not move there; any other widget (a
+    progress bar, whose text is that of the moment it appeared) is left out."""
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs
+                            if WIDGET_VIEW not in o.get("data", {}) or "image/png" in o["data"]]
+            for output in cell.outputs:
+                output.get("data", {}).pop(WIDGET_VIEW, None)
+    nb.metadata.pop("widgets", None)
     return nb
+
+
+def copy_assets(out: Path) -> Path:
+    """Copy MathJax and the deck's scripts into ``out/static`` (once: a stamp names what is
+    there) and return that folder. Copied into a fresh folder and renamed, so a stopped build
+    never leaves half of them."""
+    import jupyter_server_mathjax
+    mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
+    static = Path(out) / "static"
+    stamp = "\n".join(f"{f.relative_to(ASSETS)} {f.stat().st_size}"
+                       for f in sorted(ASSETS.rglob("*")) if f.is_file())
+    stamp += f"\nmathjax {mathjax / 'MathJax.js'} {(mathjax / 'MathJax.js').stat().st_size}\n"
+    if (static / ".stamp").is_file() and (static / ".stamp").read_text() == stamp:
+        return static
+    fresh = Path(out) / ".static.partial"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(ASSETS, fresh)
+    shutil.copytree(mathjax, fresh / "mathjax")
+    (fresh / "mathjax" / "config" / "local").mkdir(parents=True, exist_ok=True)
+    (fresh / "mathjax-local.js").rename(fresh / "mathjax" / "config" / "local" / "course.js")
+    (fresh / ".stamp").write_text(stamp)
+    shutil.rmtree(static, ignore_errors=True)
+    fresh.rename(static)
+    return static
+
+
+def _urls(static: str) -> dict:
+    """Where the templates load their scripts from: the copies under ``static`` (a relative URL)."""
+    mathjax = f"{static}/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/course"
+    return {"mathjax_url": mathjax, "require_js_url": f"{static}/require.js"}
 
 
 def _relink(text: str, suffix: str) -> str:
@@ -95,20 +144,26 @@ def _relink(text: str, suffix: str) -> str:
                .replace('href="../glossary.md"', 'href="../glossary.html"')
 
 
-def page_html(nb) -> str:
-    """The executed notebook as one HTML page (nbconvert's lab template)."""
+def page_html(nb, static: str = "static") -> str:
+    """The executed notebook as one HTML page (nbconvert's lab template), loading its scripts
+    from the folder ``static`` (a URL relative to the page)."""
     from nbconvert import HTMLExporter
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    body, _ = HTMLExporter(template_name="lab", **_urls(static)).from_notebook_node(nb)
     return body
 
 
-def deck_html(nb) -> str:
-    """The executed notebook as a reveal.js deck sized by its ``rise`` metadata (1280x720)."""
+def deck_html(nb, static: str = "static") -> str:
+    """The executed notebook as a reveal.js deck sized by its ``rise`` metadata (1280x720),
+    loading reveal.js, jQuery and MathJax from the folder ``static``."""
     from nbconvert import SlidesExporter
     rise = nb.metadata.get("rise", {})
-    exporter = SlidesExporter(reveal_width=str(rise.get("width", 1280)),
+    exporter = SlidesExporter(template_name="course_reveal",
+                              extra_template_basedirs=[str(TEMPLATES)],
+                              reveal_url_prefix=f"{static}/reveal.js",
+                              jquery_url=f"{static}/jquery.min.js",
+                              reveal_width=str(rise.get("width", 1280)),
                               reveal_height=str(rise.get("height", 720)),
-                              reveal_scroll=False)
+                              reveal_scroll=False, **_urls(static))
     body, _ = exporter.from_notebook_node(nb)
     return body
 
@@ -172,6 +227,7 @@ def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
     chosen = select(chapters(notebooks_dir), wanted)
     if not chosen:
         raise ValueError(f"no chapters in {notebooks_dir / 'solutions'}")
+    copy_assets(out)
     written, entries = [], []
     for solution in chosen:
         stem = solution.stem
@@ -180,9 +236,10 @@ def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
             raise FileNotFoundError(f"{student} is missing: run python -m course_lib.student")
         start = time.monotonic()
         nb = execute(solution, timeout)
-        written.append(_write(out / "solutions" / f"{stem}.html", _relink(page_html(nb), ".html")))
+        written.append(_write(out / "solutions" / f"{stem}.html",
+                              _relink(page_html(nb, "../static"), ".html")))
         written.append(_write(out / "slides" / f"{stem}.slides.html",
-                              _relink(deck_html(nb), ".slides.html")))
+                              _relink(deck_html(nb, "../static"), ".slides.html")))
         entries.append((stem, _title(nb, stem)))
         student_nb = execute(student, timeout)
         written.append(_write(out / f"{stem}.html", _relink(page_html(student_nb), ".html")))
@@ -210,7 +267,7 @@ def main(argv=None) -> int:
         files = build(args.chapter, args.out, timeout=args.timeout)
     except ValueError as error:
         parser.error(str(error))
-    print(f"wrote {len(files)} files; open {Path(args.out) / 'index.html'}")
+    print(f"wrote {len(files)} pages (and their scripts in static/); open {Path(args.out) / 'index.html'}")
     return 0
 
 

@@ -17,6 +17,8 @@ new chapter is tested with no change here):
 3. ``test_slides_fit_and_have_titles`` -- the executed chapter is opened as a RISE slideshow at
    1280x720; every slide and subslide is visited and must fit (no content past the slide's 1280x720,
    no code line cut off) and have a heading or continue a slide that has one.
+4. ``test_rendered_edition_works_offline`` -- chapter 00 built by ``python -m course_lib.build`` and
+   opened from disk: formulas typeset, the deck runs, nothing is fetched from the network.
 
 Screenshots of every explorer step and every slide go to a temporary folder that failure messages
 name. Needs the ``playwright`` Python package and Debian's ``chromium`` (never a browser downloaded
@@ -790,3 +792,71 @@ def test_explorers_render_in_the_rise_slideshow(chapter: ChapterRun):
     if chapter.rise_widgets is None:
         pytest.skip("needs test_slides_fit_and_have_titles to have opened the slideshow")
     assert chapter.rise_widgets, f"{chapter.relpath}: the slideshow shows no explorer"
+
+
+# ---------------------------------------------------------------- 4. the rendered edition, offline
+
+# MathJax 2 checks whether web fonts load by asking for a font at about:blank; a file:// page may
+# not, and says so. It is how MathJax works online too, and nothing is missing for it.
+MATHJAX_FONT_PROBE = "about:blank"
+_MATHJAX_DONE_JS = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue
+    && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running
+    && document.querySelectorAll('script[type^="math/tex"]').length > 0"""
+_FORMULAS_JS = """() => {
+    const tex = [...document.querySelectorAll('script[type^="math/tex"]')];
+    return {formulas: tex.length,
+            typeset: tex.filter(s => s.previousElementSibling &&
+                /MathJax(_Display)?$/.test(s.previousElementSibling.className)).length,
+            errors: document.querySelectorAll('.MathJax_Error, merror').length};
+}"""
+
+
+def test_rendered_edition_works_offline(browser, tmp_path_factory, shots):
+    """Chapter 00 built by `python -m course_lib.build`, opened from disk with no network at all
+    (the browser resolves no host): MathJax typesets every formula, reveal.js runs the deck, the
+    explorer shows its picture, and nothing but files of the edition is asked for."""
+    from course_lib import build
+    out = tmp_path_factory.mktemp("edition")
+    build.build(["00"], out=out, log=lambda *_: None)
+    problems = []
+    for name in ("solutions/00_start_here.html", "slides/00_start_here.slides.html"):
+        page = browser.new_page(viewport={"width": SLIDE_W, "height": SLIDE_H})
+        requests, failed, console = [], [], []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: console.append(f"page error: {error}"))
+        try:
+            page.goto((out / name).as_uri())
+            try:
+                page.wait_for_function(_MATHJAX_DONE_JS, timeout=30_000)
+            except Exception:
+                problems.append(f"{name}: MathJax did not typeset within 30 s")
+            formulas = page.evaluate(_FORMULAS_JS)
+            if formulas["typeset"] != formulas["formulas"] or formulas["errors"]:
+                problems.append(f"{name}: MathJax typeset {formulas['typeset']} of "
+                                f"{formulas['formulas']} formulas, {formulas['errors']} errors")
+            pictures = page.evaluate("() => [...document.querySelectorAll('img')].filter("
+                                     "i => i.src.startsWith('data:image/png') && i.naturalWidth > 300).length")
+            if pictures != 1:
+                problems.append(f"{name}: {pictures} explorer pictures shown, expected 1")
+            if name.startswith("slides/"):
+                try:
+                    page.wait_for_selector(".reveal.ready", timeout=15_000)
+                    first = page.evaluate("() => location.hash")
+                    page.keyboard.press("ArrowRight")
+                    page.wait_for_function(f"() => location.hash !== {json.dumps(first)}",
+                                           timeout=5_000)
+                except Exception:
+                    problems.append(f"{name}: reveal.js did not start, or did not go to the "
+                                    "next slide on the right arrow key")
+            page.screenshot(path=shots / f"edition-{Path(name).stem}.png")
+            problems += [f"{name} asked for {url}" for url in requests
+                         if not url.startswith(("file://", "data:")) and url != MATHJAX_FONT_PROBE]
+            problems += [f"{name}: {url} failed to load" for url in failed if url != MATHJAX_FONT_PROBE]
+            problems += [f"{name}: browser console: {text}" for text in console
+                         if MATHJAX_FONT_PROBE not in text
+                         and not text.startswith("Failed to load resource")]   # listed as failed
+        finally:
+            page.close()
+    assert not problems, "the rendered edition offline:\n  " + "\n  ".join(problems)

@@ -1,9 +1,10 @@
 """The rendered edition: ``python -m course_lib.build`` for chapter 00 into a temporary folder."""
 import html
-import json
 import re
+import shutil
 import subprocess
 import sys
+from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
@@ -14,8 +15,11 @@ from notebook_run import NOTEBOOKS, ROOT
 CHAPTER = "00_start_here"
 NOT_DONE = exercises._NOT_DONE.split(":")[0]               # "Not done yet"
 STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'   # how nbconvert shows an error
-WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">\s*'
-                          r'(.*?)\s*</script>', re.S)
+PNG = re.compile(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+# every address a page loads: scripts, pictures, style sheets, CSS url(...) and JS import(...)
+ADDRESS = re.compile(r'<(?:script|img|link|source|iframe)\s[^>]*?(?:src|href)="([^"]*)"'
+                     r'|url\(["\']?([^"\')]+)|import\(["\']([^"\']+)')
+PAGES = [f"{CHAPTER}.html", f"solutions/{CHAPTER}.html", f"slides/{CHAPTER}.slides.html"]
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +37,19 @@ def _read(path):
     return path.read_text(encoding="utf-8")
 
 
-def _widget_outputs(page: str) -> list[dict]:
-    """The outputs saved in the page's Output widgets (where the explorers draw their figures)."""
-    match = WIDGET_STATE.search(page)
-    assert match, "no saved widget state in the page"
-    state = json.loads(match.group(1))["state"]
-    return [output for model in state.values() if model["model_name"] == "OutputModel"
-            for output in model["state"].get("outputs", [])]
+def _explorer_picture(page: str) -> str:
+    """The base64 PNG the page shows where the notebook has its explorer (the only figure of
+    chapter 00), after checking the page carries no live widget that could not move."""
+    assert "application/vnd.jupyter.widget" not in page, "a widget view or state was left in"
+    pictures = PNG.findall(page)
+    assert len(pictures) == 1, f"{len(pictures)} pictures; chapter 00 has one figure, its explorer's"
+    return pictures[0]
 
 
 def test_the_files_and_the_index(site):
-    expected = {f"{CHAPTER}.html", f"solutions/{CHAPTER}.html", f"slides/{CHAPTER}.slides.html",
-                "index.html", "glossary.html"}
-    assert {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()} == expected
+    expected = {*PAGES, "index.html", "glossary.html"}
+    assert {str(p.relative_to(site)) for p in site.rglob("*")
+            if p.is_file() and p.parts[len(site.parts)] != "static"} == expected
     index = _read(site / "index.html")
     for target in expected - {"index.html"}:
         assert f'href="{target}"' in index
@@ -59,9 +63,8 @@ def test_instructor_page_has_the_outputs(site):
     # printed results of the run (the self-check and the plain-function cell)
     assert "{'x_train': (8000, 784), 't_train': (8000,)" in text
     assert "outputs: [0.0474 0.5    0.9933]" in text
-    # the explorer's first figure, saved with the widget state
-    figures = [o for o in _widget_outputs(page) if "image/png" in o.get("data", {})]
-    assert figures and len(figures[0]["data"]["image/png"]) > 5000
+    # the explorer's first figure, as a picture
+    assert len(_explorer_picture(page)) > 5000
     assert text.count("✔") >= 2 and NOT_DONE not in text     # both checks pass
     assert "Traceback" not in text and STDERR not in page
     assert "### BEGIN SOLUTION" in text     # the instructor version shows the solutions
@@ -82,7 +85,45 @@ def test_deck_is_executed_and_sized_for_the_projector(site):
     assert deck.count("<section") == 2 * types.count("slide") + types.count("subslide")
     assert re.search(r"width:\s*1280,\s*height:\s*720", deck)
     assert "{'x_train': (8000, 784)" in html.unescape(deck)
-    assert any("image/png" in o.get("data", {}) for o in _widget_outputs(deck))
+    assert _explorer_picture(deck) == _explorer_picture(_read(site / "solutions" / f"{CHAPTER}.html"))
+
+
+def test_pages_load_nothing_from_the_internet(site):
+    """Every script, style sheet, font and picture of a page is a file of the site (the browser
+    test opens them offline and checks that the formulas and the slides work)."""
+    for name in PAGES:
+        page = site / name
+        text = _read(page)
+        for groups in ADDRESS.findall(text):
+            address = html.unescape(next(a for a in groups if a))
+            parts = urlsplit(address)
+            if parts.scheme in ("data", "about", "mailto") or address.startswith("#"):
+                continue
+            if parts.scheme or parts.netloc:
+                # nbconvert's lab template keeps the address of mermaid, which it imports only
+                # where a page has a mermaid diagram; the chapters have none
+                assert "mermaid" in address and "slides" not in name, f"{name} loads {address}"
+                assert "class=\"jp-Mermaid" not in text
+                continue
+            assert (page.parent / unquote(parts.path)).is_file(), f"{name}: {address} is missing"
+        assert "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/course" in text
+    local = site / "static" / "mathjax" / "config" / "local" / "course.js"
+    assert "STIX-Web" in _read(local)        # the only fonts this MathJax has
+
+
+def test_assets_are_copied_once_and_replaced_when_they_change(tmp_path, monkeypatch):
+    static = build.copy_assets(tmp_path)
+    marker = static / "mathjax" / "MathJax.js"
+    marker.write_text("a file a rebuild would have replaced")
+    assert build.copy_assets(tmp_path) == static and marker.read_text().startswith("a file")
+    assets = tmp_path / "assets"
+    shutil.copytree(build.ASSETS, assets)
+    (assets / "require.js").write_text("// a newer require.js\n")
+    monkeypatch.setattr(build, "ASSETS", assets)
+    build.copy_assets(tmp_path)                              # the stamp differs: copied afresh
+    assert (static / "require.js").read_text() == "// a newer require.js\n"
+    assert not marker.read_text().startswith("a file")
+    assert not (tmp_path / ".static.partial").exists()
 
 
 def test_links_point_to_the_rendered_files(site):
@@ -104,3 +145,19 @@ def test_select_by_number_or_name_and_unknown_chapters():
     done = subprocess.run([sys.executable, "-m", "course_lib.build", "--chapter", "99"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "no chapter '99'" in done.stderr
+
+
+def test_widgets_leave_their_picture_or_nothing():
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
+    view = {"model_id": "1", "version_major": 2, "version_minor": 0}
+    explorer = nbformat.v4.new_output("display_data", data={
+        build.WIDGET_VIEW: view, "image/png": "iVBORw0K", "text/plain": "Explorer: neuron"})
+    bar = nbformat.v4.new_output("display_data", data={build.WIDGET_VIEW: view,
+                                                       "text/plain": "  5%|▌ | 1/20"})
+    printed = nbformat.v4.new_output("stream", text="accuracy 0.91\n")
+    nb.cells.append(nbformat.v4.new_code_cell("...", outputs=[explorer, bar, printed]))
+    nb.cells.append(nbformat.v4.new_markdown_cell("text"))
+    outputs = build.without_widget_views(nb).cells[0].outputs
+    assert [o.output_type for o in outputs] == ["display_data", "stream"]
+    assert outputs[0].data == {"image/png": "iVBORw0K", "text/plain": "Explorer: neuron"}
+    assert "widgets" not in nb.metadata
