@@ -446,6 +446,11 @@ def init_explorer(activation: str = "sigmoid", init: str = "std 1", depth: int =
 #: but AdaDelta, which keeps the η = 1 of its paper.
 PLAYGROUND_LR = {"dlfs": 0.1, "ill_conditioned": 0.05, "rosenbrock": 0.002, "saddle": 0.05,
                  "beale": 0.01}
+#: The learning rates the playground's η slider offers: 1, 2, 5 in each decade from 1e-4 to 2.
+#: A slider over fixed values, because the surface menu sets η: a FloatLogSlider re-snapped the
+#: value the kernel set to its own grid and sent it back, and in two CI runs that slider then sent
+#: nothing more to the kernel however it was moved. An option is set exactly and never echoed.
+PLAYGROUND_LRS = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 5))[:-1]
 PLAYGROUND_DEFAULT = ("sgd", "momentum", "adagrad", "adam")
 
 
@@ -621,9 +626,9 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
         "names": w.SelectMultiple(options=optimizers.names(), value=tuple(names), rows=5,
                                   description="optimizers", style={"description_width": "initial"},
                                   layout=w.Layout(width="230px")),
-        "lr": w.FloatLogSlider(value=PLAYGROUND_LR.get(s.name, 0.01), base=10, min=-4, max=0.5,
-                               step=0.05, description="learning rate η", readout_format=".3g",
-                               style={"description_width": "initial"}, layout=w.Layout(width="320px")),
+        "lr": w.SelectionSlider(options=[(f"{lr:g}", lr) for lr in PLAYGROUND_LRS],
+                                value=PLAYGROUND_LR.get(s.name, 0.01), description="learning rate η",
+                                style={"description_width": "initial"}, layout=w.Layout(width="320px")),
         "beta": slider("momentum / β₁", 0.9, 0.0, 0.99, 0.01),
         "steps": slider("steps", steps, 10, 300, 10, integer=True),
     }
