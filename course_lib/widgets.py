@@ -96,6 +96,7 @@ def live_figure(draw: Callable, controls: dict):
 
     for control in controls.values():
         control.observe(redraw, names="value")
+
     @contextlib.contextmanager
     def hold():
         out.held = True
@@ -448,8 +449,8 @@ PLAYGROUND_LR = {"dlfs": 0.1, "ill_conditioned": 0.05, "rosenbrock": 0.002, "sad
                  "beale": 0.01}
 #: The learning rates the playground's η slider offers: 1, 2, 5 in each decade from 1e-4 to 2.
 #: A slider over fixed values, because the surface menu sets η: a FloatLogSlider re-snapped the
-#: value the kernel set to its own grid and sent it back, and in two CI runs that slider then sent
-#: nothing more to the kernel however it was moved. An option is set exactly and never echoed.
+#: value the kernel set to its own grid and sent it back, and in two full test runs that slider
+#: then sent nothing more to the kernel however it was moved. An option is set exactly, never echoed.
 PLAYGROUND_LRS = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 5))[:-1]
 PLAYGROUND_DEFAULT = ("sgd", "momentum", "adagrad", "adam")
 

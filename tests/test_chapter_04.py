@@ -333,7 +333,8 @@ def test_optimizer_playground_redraws_on_every_control_without_leaking():
     # every surface's η is one of the slider's options, set exactly (nothing for the browser to
     # round and send back), and the options run 1, 2, 5 per decade
     assert set(widgets.PLAYGROUND_LR.values()) <= {lr for _, lr in box.controls["lr"].options}
-    assert widgets.PLAYGROUND_LRS[:4] == (1e-4, 2e-4, 5e-4, 1e-3) and widgets.PLAYGROUND_LRS[-1] == 2.0
+    assert widgets.PLAYGROUND_LRS[:4] == (1e-4, 2e-4, 5e-4, 1e-3)
+    assert widgets.PLAYGROUND_LRS[-1] == 2.0
     assert [label for label, _ in box.controls["lr"].options][:3] == ["0.0001", "0.0002", "0.0005"]
     _change_each_control(box, {"x0": 0.0, "lr": 0.001})
     assert plt.get_fignums() == []
