@@ -264,16 +264,18 @@ class PageLog:
             self.console.append(text)
 
     def _on_websocket(self, websocket):
-        def frame(payload):
-            data = payload if isinstance(payload, (bytes, bytearray)) else payload.encode()
+        def as_bytes(payload) -> bytes:          # text frames come as str, binary ones as bytes
+            return payload if isinstance(payload, (bytes, bytearray)) else payload.encode()
+
+        def received(payload):
+            data = as_bytes(payload)
             if ERROR_FRAME.search(data):
                 self.kernel_errors.append(_error_summary(data))
             self.widget_traffic[1] += COMM_FRAME.search(data) is not None
 
         def sent(payload):
-            data = payload if isinstance(payload, (bytes, bytearray)) else payload.encode()
-            self.widget_traffic[0] += COMM_FRAME.search(data) is not None
-        websocket.on("framereceived", frame)
+            self.widget_traffic[0] += COMM_FRAME.search(as_bytes(payload)) is not None
+        websocket.on("framereceived", received)
         websocket.on("framesent", sent)
 
     def mark(self):
