@@ -11,7 +11,7 @@ Every explorer follows one pattern:
 ``live_figure`` redraws into an ``ipywidgets.Output`` when a control changes and
 closes each figure after showing it, so moving a slider never leaks figures.
 Use ``heavy=True`` for sliders whose redraw takes more than ~0.15 s (measure with
-``tests/benchmark_explorers.py``): the figure is then redrawn when the slider is
+``tests/benchmarks/benchmark_explorers.py``): the figure is then redrawn when the slider is
 released, not while it moves, so redraws never queue up behind a dragged slider.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Benchmark: how long each explorer takes to answer a control.
 
-    OPENBLAS_NUM_THREADS=1 python tests/benchmark_explorers.py [name ...]
+    OPENBLAS_NUM_THREADS=1 python tests/benchmarks/benchmark_explorers.py [name ...]
 
 Every ``course_lib.widgets.*_explorer`` is built (outside a notebook; the figure
 is still rendered to PNG, as in the notebook), then each of its controls is moved

@@ -1,6 +1,6 @@
 """How fast does chapter 04's optimizer playground redraw?  (Not a test: run it by hand.)
 
-    OPENBLAS_NUM_THREADS=1 python tests/benchmark_playground.py
+    OPENBLAS_NUM_THREADS=1 python tests/benchmarks/benchmark_playground.py
 
 For every surface: 9 optimizers × 100 steps from a new start point each time (so no
 path comes from the cache), then the figure and its PNG (what Jupyter shows). Prints

@@ -1,7 +1,7 @@
 """The course the way people use it: each chapter in JupyterLab, every explorer driven, every slide
 presented with RISE, all in a real Chromium driven by Playwright.
 
-    pytest -n 0 tests/test_browser.py           # just these tests (about a minute a chapter)
+    pytest -n 0 tests/browser/test_browser.py           # just these tests (about a minute a chapter)
 
 What runs, for every instructor notebook ``notebooks/solutions/NN_*.ipynb`` (found at run time, so a
 new chapter is tested with no change here):
@@ -46,7 +46,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 CHAPTERS = sorted((NOTEBOOKS / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
@@ -571,7 +571,7 @@ def _move(page, control, kind: str, attempt: int) -> str:
         page.keyboard.press("Enter")
         return "stepped the number up"
     raise NotImplementedError(f"no driver for a {kind} control: add one to _move() in "
-                              "tests/test_browser.py")
+                              "tests/browser/test_browser.py")
 
 
 def test_every_explorer_redraws(chapter: ChapterRun, shots):

@@ -1,6 +1,6 @@
 """Benchmark: milliseconds per training step (forward, backward, SGD update).
 
-    OPENBLAS_NUM_THREADS=1 python tests/benchmark_step.py
+    OPENBLAS_NUM_THREADS=1 python tests/benchmarks/benchmark_step.py
 
 Two nets: 784-100×4-10 at batch 100 (the chapters' MNIST net) and 784-1000-1000-10
 at batch 1000 (large enough for matrix multiplication to dominate).  For each it
