@@ -1,4 +1,4 @@
-"""The rendered edition: ``python -m course_lib.build`` for chapter 00 into a temporary folder."""
+"""The rendered edition: ``python -m course_lib.authoring.build`` for chapter 00 into a temporary folder."""
 import html
 import re
 import shutil
@@ -9,7 +9,8 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 
-from course_lib import build, exercises
+from course_lib import exercises
+from course_lib.authoring import build
 from notebook_run import NOTEBOOKS, ROOT
 
 CHAPTER = "00_start_here"
@@ -25,7 +26,7 @@ PAGES = [f"{CHAPTER}.html", f"solutions/{CHAPTER}.html", f"slides/{CHAPTER}.slid
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    done = subprocess.run([sys.executable, "-m", "course_lib.build", "--chapter", "00",
+    done = subprocess.run([sys.executable, "-m", "course_lib.authoring.build", "--chapter", "00",
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
                           timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -142,7 +143,7 @@ def test_select_by_number_or_name_and_unknown_chapters():
     assert build.select(available, None) == available
     with pytest.raises(ValueError, match=CHAPTER):
         build.select(available, ["99"])
-    done = subprocess.run([sys.executable, "-m", "course_lib.build", "--chapter", "99"],
+    done = subprocess.run([sys.executable, "-m", "course_lib.authoring.build", "--chapter", "99"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "no chapter '99'" in done.stderr
 

@@ -1,12 +1,12 @@
-"""course_lib.student: solutions -> student notebooks, strip, --check."""
+"""course_lib.authoring.student: solutions -> student notebooks, strip, --check."""
 import os
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course_lib import student
-from course_lib.student import SolutionMarkerError
+from course_lib.authoring import student
+from course_lib.authoring.student import SolutionMarkerError
 
 
 def _cell(source, kind="code", **meta):

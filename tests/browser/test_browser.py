@@ -17,7 +17,7 @@ new chapter is tested with no change here):
 3. ``test_slides_fit_and_have_titles`` -- the executed chapter is opened as a RISE slideshow at
    1280x720; every slide and subslide is visited and must fit (no content past the slide's 1280x720,
    no code line cut off) and have a heading or continue a slide that has one.
-4. ``test_rendered_edition_works_offline`` -- chapter 00 built by ``python -m course_lib.build`` and
+4. ``test_rendered_edition_works_offline`` -- chapter 00 built by ``python -m course_lib.authoring.build`` and
    opened from disk: formulas typeset, the deck runs, nothing is fetched from the network.
 
 Screenshots of every explorer step and every slide go to a temporary folder that failure messages
@@ -814,10 +814,10 @@ _FORMULAS_JS = """() => {
 
 
 def test_rendered_edition_works_offline(browser, tmp_path_factory, shots):
-    """Chapter 00 built by `python -m course_lib.build`, opened from disk with no network at all
+    """Chapter 00 built by `python -m course_lib.authoring.build`, opened from disk with no network at all
     (the browser resolves no host): MathJax typesets every formula, reveal.js runs the deck, the
     explorer shows its picture, and nothing but files of the edition is asked for."""
-    from course_lib import build
+    from course_lib.authoring import build
     out = tmp_path_factory.mktemp("edition")
     build.build(["00"], out=out, log=lambda *_: None)
     problems = []

@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib import exercises, student
+from course_lib import exercises
+from course_lib.authoring import student
 from notebook_run import NOTEBOOKS, execute, run_notebook
 
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
@@ -41,7 +42,7 @@ def _headings(nb, level):
 def test_there_are_chapters():
     assert any(p.name == "00_start_here.ipynb" for p in SOLUTIONS)
     assert {p.name for p in STUDENTS} == {p.name for p in SOLUTIONS}, \
-        "every solution notebook needs its generated student copy: python -m course_lib.student"
+        "every solution notebook needs its generated student copy: python -m course_lib.authoring.student"
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.rglob("*.ipynb")),
@@ -49,11 +50,11 @@ def test_there_are_chapters():
 def test_stored_without_outputs_and_with_slide_metadata(path):
     nb = _read(path)
     nbformat.validate(nb)
-    assert "widgets" not in nb.metadata, "saved widget state: python -m course_lib.student strip FILE"
+    assert "widgets" not in nb.metadata, "saved widget state: python -m course_lib.authoring.student strip FILE"
     for i, cell in enumerate(nb.cells):
         where = f"{path.name} cell {i}"
         if cell.cell_type == "code":
-            assert cell.outputs == [], f"{where} has outputs: python -m course_lib.student strip FILE"
+            assert cell.outputs == [], f"{where} has outputs: python -m course_lib.authoring.student strip FILE"
             assert cell.execution_count is None, f"{where} has an execution count"
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
         assert slide_type in SLIDE_TYPES, f"{where}: slideshow.slide_type is {slide_type!r}"
@@ -100,9 +101,9 @@ def test_student_copy_has_no_solutions(path):
 @pytest.mark.parametrize("path", SOLUTIONS, ids=_ids(SOLUTIONS))
 def test_student_copy_is_up_to_date(path):
     target = NOTEBOOKS / path.name
-    assert target.exists(), f"{target} missing: run python -m course_lib.student"
+    assert target.exists(), f"{target} missing: run python -m course_lib.authoring.student"
     assert target.read_text(encoding="utf-8") == student.generate_text(path), \
-        f"{target.name} is out of date: run python -m course_lib.student"
+        f"{target.name} is out of date: run python -m course_lib.authoring.student"
 
 
 def test_student_check_mode_agrees():

@@ -1,7 +1,7 @@
 """Build the rendered edition of the course: every chapter executed, as HTML pages and slide decks.
 
-    python -m course_lib.build                      # every chapter into build/
-    python -m course_lib.build --chapter 00 --chapter 03 --out /tmp/course
+    python -m course_lib.authoring.build                 # every chapter into build/
+    python -m course_lib.authoring.build --chapter 00 --chapter 03 --out /tmp/course
 
 Layer 4 (it only orchestrates nbclient and nbconvert). For each chapter
 ``notebooks/solutions/NN_name.ipynb`` it writes, under the output folder:
@@ -32,8 +32,8 @@ import sys
 import time
 from pathlib import Path
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "build"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "build"
 ASSETS = Path(__file__).resolve().parent / "static"          # reveal.js, require.js, jQuery
 TEMPLATES = Path(__file__).resolve().parent / "templates"    # course_reveal: reveal, no mermaid
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -170,7 +170,7 @@ def deck_html(nb, static: str = "static") -> str:
 
 def _write(path: Path, text: str) -> Path:
     """Write atomically (a stopped build never leaves half a page) and only if the text changed."""
-    from course_lib.student import write_if_changed
+    from course_lib.authoring.student import write_if_changed
     path.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(path, text)
     return path
@@ -233,7 +233,7 @@ def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
         stem = solution.stem
         student = notebooks_dir / solution.name
         if not student.exists():
-            raise FileNotFoundError(f"{student} is missing: run python -m course_lib.student")
+            raise FileNotFoundError(f"{student} is missing: run python -m course_lib.authoring.student")
         start = time.monotonic()
         nb = execute(solution, timeout)
         written.append(_write(out / "solutions" / f"{stem}.html",
@@ -253,7 +253,7 @@ def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m course_lib.build",
+        prog="python -m course_lib.authoring.build",
         description="Execute every chapter (student and instructor versions) into HTML pages "
                     "and reveal.js slide decks.")
     parser.add_argument("--chapter", action="append", metavar="NN",

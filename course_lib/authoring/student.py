@@ -1,8 +1,8 @@
 """Generate the student notebooks from the instructor notebooks (one source, two versions).
 
-    python -m course_lib.student            # write notebooks/<name>.ipynb from notebooks/solutions/
-    python -m course_lib.student --check    # exit 1 listing student notebooks that are out of date
-    python -m course_lib.student strip notebooks/solutions/01_vanishing_gradients.ipynb
+    python -m course_lib.authoring.student            # write notebooks/<name>.ipynb from notebooks/solutions/
+    python -m course_lib.authoring.student --check    # exit 1 listing student notebooks that are out of date
+    python -m course_lib.authoring.student strip notebooks/solutions/01_vanishing_gradients.ipynb
                                             # remove outputs and execution counts in place
 
 In code cells the lines from ``### BEGIN SOLUTION`` to ``### END SOLUTION``
@@ -34,7 +34,7 @@ STUB = "raise NotImplementedError"
 MD_PROMPT = "**Your answer:** _write it here._"
 RAISES_TAG = "raises-exception"
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 class SolutionMarkerError(ValueError):
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: generate (default), --check, or strip FILES."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["strip"]:
-        parser = argparse.ArgumentParser(prog="python -m course_lib.student strip",
+        parser = argparse.ArgumentParser(prog="python -m course_lib.authoring.student strip",
                                          description="Remove outputs and execution counts in place.")
         parser.add_argument("files", nargs="+", help="notebook files")
         args = parser.parse_args(argv[1:])
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stripped {path}")
         return 0
     parser = argparse.ArgumentParser(
-        prog="python -m course_lib.student",
+        prog="python -m course_lib.authoring.student",
         description="Generate notebooks/<name>.ipynb from notebooks/solutions/<name>.ipynb.")
     parser.add_argument("names", nargs="*", help="only these chapters (e.g. 01_vanishing_gradients)")
     parser.add_argument("--check", action="store_true",
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in changed:
             print(f"stale: {path}", file=sys.stderr)
         if changed:
-            print("run: python -m course_lib.student", file=sys.stderr)
+            print("run: python -m course_lib.authoring.student", file=sys.stderr)
         return 1 if changed else 0
     for path in changed:
         print(f"wrote {path}")
