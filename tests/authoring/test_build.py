@@ -14,7 +14,7 @@ from course_lib.authoring import build
 from notebook_run import NOTEBOOKS, ROOT
 
 CHAPTER = "00_start_here"
-NOT_DONE = exercises._NOT_DONE.split(":")[0]               # "Not done yet"
+NOT_DONE = exercises._framework._NOT_DONE.split(":")[0]               # "Not done yet"
 STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'   # how nbconvert shows an error
 PNG = re.compile(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 # every address a page loads: scripts, pictures, style sheets, CSS url(...) and JS import(...)

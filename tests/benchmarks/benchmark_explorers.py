@@ -33,7 +33,7 @@ ipywidgets.Output.clear_output = lambda self, *args, **kwargs: None   # outside 
 def explorers():
     """{name: function} of every explorer (``*_explorer``, ``*_playground``) in course_lib.widgets."""
     return {name: f for name, f in inspect.getmembers(widgets, inspect.isfunction)
-            if name.endswith(("_explorer", "_playground")) and f.__module__ == widgets.__name__}
+            if name.endswith(("_explorer", "_playground")) and f.__module__.startswith(widgets.__name__ + ".")}
 
 
 def other_values(control):

@@ -1,6 +1,6 @@
 """Chapter 04 (optimizers): the key numbers of the solution notebook, the exercise checks
 (pass the solution, fail each common mistake with its hint), the explorers, and the
-course_lib additions (minibatch, surfaces.hessian)."""
+course_lib additions (experiments.ch04_optimizers' mini-batch functions, surfaces.hessian)."""
 import math
 import warnings
 
@@ -12,7 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import exercises, minibatch, optimizers, surfaces, widgets  # noqa: E402
+from course_lib import exercises, optimizers, surfaces, widgets  # noqa: E402
+from course_lib.experiments import ch04_optimizers as experiment  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
@@ -220,7 +221,7 @@ def _race(race, pick=min, offset=0, skip_none=True, use_kwargs=True):
 def test_04_first_to_reach_passes_the_solution():
     outcome = run_check("04-first-to-reach", _race)
     assert outcome.passed is True and "nesterov arrives first" in outcome.message
-    assert exercises._race_reference(exercises.RACE_04) == (
+    assert exercises.ch04_optimizers._race_reference(experiment.RACE_04) == (
         "nesterov", {"sgd": 72, "momentum": 50, "nesterov": 21, "adam": 142})
 
 
@@ -384,7 +385,7 @@ def test_playground_start_sliders_follow_every_surface_switch(monkeypatch):
         return fig
 
     plot_playground = widgets.plot_playground
-    monkeypatch.setattr(widgets, "plot_playground", plot_and_record)
+    monkeypatch.setattr(widgets.ch04_optimizers, "plot_playground", plot_and_record)
     names = surfaces.names()
     for first in names:
         box = widgets.optimizer_playground(surface=first)
@@ -439,26 +440,26 @@ def test_gradient_noise_matches_the_sampling_formula():
     x = rng.normal(size=(400, 5))
     t = np.zeros(400, dtype=int)
     sizes = [1, 4, 16, 100]
-    noise = minibatch.gradient_noise(_Mean(5), x, t, sizes, repeats=400, seed=0)
+    noise = experiment.gradient_noise(_Mean(5), x, t, sizes, repeats=400, seed=0)
     trace = np.sum(np.var(x, axis=0, ddof=1))
     theory = np.sqrt(trace / np.array(sizes) * (400 - np.array(sizes)) / 399)
     np.testing.assert_allclose(noise, theory, rtol=0.1)
-    assert minibatch.gradient_noise(_Mean(5), x, t, [400], repeats=3)[0] < 1e-12   # B = N: no noise
+    assert experiment.gradient_noise(_Mean(5), x, t, [400], repeats=3)[0] < 1e-12   # B = N: no noise
 
 
 def test_gradient_noise_and_loss_curve_reject_bad_input():
     x, t = np.zeros((10, 3)), np.zeros(10, dtype=int)
     for bad in ([0], [11], [2.5], []):
         with pytest.raises(ValueError):
-            minibatch.gradient_noise(_Mean(3), x, t, bad)
+            experiment.gradient_noise(_Mean(3), x, t, bad)
     with pytest.raises(ValueError):
-        minibatch.gradient_noise(_Mean(3), x, t, [2], repeats=0)
+        experiment.gradient_noise(_Mean(3), x, t, [2], repeats=0)
     with pytest.raises(ValueError):
-        minibatch.loss_curve(_Mean(3), optimizers.get("sgd"), x, t, batch_size=20, steps=5)
+        experiment.loss_curve(_Mean(3), optimizers.get("sgd"), x, t, batch_size=20, steps=5)
     with pytest.raises(ValueError):
-        minibatch.loss_curve(_Mean(3), optimizers.get("sgd"), x, t[:5], batch_size=2, steps=5)
+        experiment.loss_curve(_Mean(3), optimizers.get("sgd"), x, t[:5], batch_size=2, steps=5)
     with pytest.raises(ValueError):
-        minibatch.loss_curve(_Mean(3), optimizers.get("sgd"), x, t, batch_size=2, steps=0)
+        experiment.loss_curve(_Mean(3), optimizers.get("sgd"), x, t, batch_size=2, steps=0)
 
 
 def test_loss_curve_records_the_full_loss_and_the_training_time():
@@ -466,29 +467,29 @@ def test_loss_curve_records_the_full_loss_and_the_training_time():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 4)).astype(np.float32)
     t = (x[:, 0] > 0).astype(int)
-    run = minibatch.loss_curve(MLP([4, 8, 2], seed=0), optimizers.get("sgd", lr=0.5), x, t,
+    run = experiment.loss_curve(MLP([4, 8, 2], seed=0), optimizers.get("sgd", lr=0.5), x, t,
                                batch_size=60, steps=25, eval_every=10)
     np.testing.assert_array_equal(run["step"], [0, 10, 20, 25])
     assert run["loss"][0] == pytest.approx(MLP([4, 8, 2], seed=0).loss(x, t))
     assert run["loss"][-1] < run["loss"][0]
     assert run["time"][0] == 0 and np.all(np.diff(run["time"]) >= 0)
     # full batch is deterministic; the same seed gives the same mini-batch run
-    again = minibatch.loss_curve(MLP([4, 8, 2], seed=0), optimizers.get("sgd", lr=0.5), x, t,
+    again = experiment.loss_curve(MLP([4, 8, 2], seed=0), optimizers.get("sgd", lr=0.5), x, t,
                                  batch_size=60, steps=25, eval_every=10)
     np.testing.assert_array_equal(run["loss"], again["loss"])
-    a, b = (minibatch.loss_curve(MLP([4, 8, 2], seed=0), optimizers.get("sgd", lr=0.5), x, t,
+    a, b = (experiment.loss_curve(MLP([4, 8, 2], seed=0), optimizers.get("sgd", lr=0.5), x, t,
                                  batch_size=7, steps=30, eval_every=5, seed=3)["loss"] for _ in range(2))
     np.testing.assert_array_equal(a, b)
 
 
 def test_fit_power_law():
     x = np.array([1.0, 2.0, 8.0, 32.0])
-    slope, c = minibatch.fit_power_law(x, 3.0 * x ** -0.5)
+    slope, c = experiment.fit_power_law(x, 3.0 * x ** -0.5)
     assert slope == pytest.approx(-0.5) and c == pytest.approx(3.0)
     with pytest.raises(ValueError):
-        minibatch.fit_power_law([1.0, 2.0], [1.0, -1.0])
+        experiment.fit_power_law([1.0, 2.0], [1.0, -1.0])
     with pytest.raises(ValueError):
-        minibatch.fit_power_law([1.0], [1.0])
+        experiment.fit_power_law([1.0], [1.0])
 
 
 @pytest.mark.parametrize("name, point, want", [

@@ -1,6 +1,6 @@
 """Chapter 05 (batch normalization): the key numbers of the executed solution notebook, the
 exercise checks (pass the solution, catch each common mistake), the explorer, and the
-functions of course_lib.batchnorm."""
+functions of course_lib.experiments.ch05_batch_normalization."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,7 +9,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import batchnorm, data, layers, widgets  # noqa: E402
+from course_lib import data, layers, widgets  # noqa: E402
+from course_lib.experiments import ch05_batch_normalization as experiment  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
 from course_lib.network import MLP  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
@@ -237,7 +238,7 @@ def mnist():
 def test_check_layer_passes_the_library_and_catches_a_wrong_backward(monkeypatch):
     rng = np.random.default_rng(1)
     x = 3 + 2 * rng.standard_normal((10, 4))
-    errors = batchnorm.check_layer(x, gamma=rng.uniform(0.5, 2, 4), beta=rng.standard_normal(4))
+    errors = experiment.check_layer(x, gamma=rng.uniform(0.5, 2, 4), beta=rng.standard_normal(4))
     assert max(errors.values()) < 1e-7
 
     def frozen_statistics_backward(self, dy):      # the inference-mode formula used in training mode
@@ -246,15 +247,15 @@ def test_check_layer_passes_the_library_and_catches_a_wrong_backward(monkeypatch
         return dy * self.params[self.g] * self.inv_std
 
     monkeypatch.setattr(layers.BatchNorm, "backward", frozen_statistics_backward)
-    errors = batchnorm.check_layer(x)
+    errors = experiment.check_layer(x)
     assert errors["x"] > 1e-2 and errors["gamma"] < 1e-7
 
 
 def test_check_layer_rejects_a_batch_of_one_and_bad_shapes():
     with pytest.raises(ValueError, match="N >= 2"):
-        batchnorm.check_layer(np.ones((1, 3)))
+        experiment.check_layer(np.ones((1, 3)))
     with pytest.raises(ValueError, match="gamma must have one value per column"):
-        batchnorm.check_layer(np.ones((4, 3)), gamma=np.ones(2))
+        experiment.check_layer(np.ones((4, 3)), gamma=np.ones(2))
 
 
 def test_train_run_records_divergence_and_keeps_every_evaluation(mnist):
@@ -270,57 +271,57 @@ def test_train_run_records_divergence_and_keeps_every_evaluation(mnist):
 
 def test_weight_scale_grid_shapes_and_validation(mnist):
     x, t, _, _ = mnist
-    grid = batchnorm.weight_scale_grid(x, t, [0.1, 0.001], sizes=(784, 30, 30, 10), epochs=2, lr=0.05,
+    grid = experiment.weight_scale_grid(x, t, [0.1, 0.001], sizes=(784, 30, 30, 10), epochs=2, lr=0.05,
                                        progress=False)
     assert set(grid["curves"]) == {"no BN", "BN"}
     assert grid["curves"]["BN"].shape == (2, 3)
     np.testing.assert_array_equal(grid["epoch"], [0, 1, 2])
     np.testing.assert_array_equal(grid["final"]["BN"], grid["curves"]["BN"][:, -1])
     assert grid["diverged_at"]["no BN"] == [None, None]
-    before = batchnorm.weight_scale_grid(x, t, [0.1], labels={"before": "before", "after": "after"},
+    before = experiment.weight_scale_grid(x, t, [0.1], labels={"before": "before", "after": "after"},
                                          sizes=(784, 20, 10), epochs=1, progress=False)
     assert set(before["final"]) == {"before", "after"}
     for bad in ([], [0.1, -1.0], [np.nan]):
         with pytest.raises(ValueError, match="positive standard deviations"):
-            batchnorm.weight_scale_grid(x, t, bad, progress=False)
+            experiment.weight_scale_grid(x, t, bad, progress=False)
 
 
 def test_batch_statistics_accuracy(mnist):
     x, t, xt, tt = mnist
     net, _ = batchnorm.train_run(x, t, batchnorm=True, lr=0.1, epochs=5, sizes=(784, 50, 50, 10))
     means = [bn.running_mean.copy() for bn in net.batchnorm_layers()]
-    full = batchnorm.batch_statistics_accuracy(net, xt, tt, len(xt))
-    two = batchnorm.batch_statistics_accuracy(net, xt, tt, 2)
-    sorted_ = batchnorm.batch_statistics_accuracy(net, xt, tt, 30, order="by_class")
+    full = experiment.batch_statistics_accuracy(net, xt, tt, len(xt))
+    two = experiment.batch_statistics_accuracy(net, xt, tt, 2)
+    sorted_ = experiment.batch_statistics_accuracy(net, xt, tt, 30, order="by_class")
     assert abs(full - net.accuracy(xt, tt)) < 0.05
     assert two < full - 0.2 and sorted_ < full - 0.2
-    assert batchnorm.batch_statistics_accuracy(net, xt, tt, 2, seed=0) == two      # seeded
+    assert experiment.batch_statistics_accuracy(net, xt, tt, 2, seed=0) == two      # seeded
     for bn, mean in zip(net.batchnorm_layers(), means):
         np.testing.assert_array_equal(bn.running_mean, mean)                    # left as they were
     with pytest.raises(ValueError, match="integer >= 2"):
-        batchnorm.batch_statistics_accuracy(net, xt, tt, 1)
+        experiment.batch_statistics_accuracy(net, xt, tt, 1)
     with pytest.raises(ValueError, match="'random' or 'by_class'"):
-        batchnorm.batch_statistics_accuracy(net, xt, tt, 10, order="sorted")
+        experiment.batch_statistics_accuracy(net, xt, tt, 10, order="sorted")
     with pytest.raises(ValueError, match="no batch-norm layers"):
-        batchnorm.batch_statistics_accuracy(MLP([784, 10, 10]), xt, tt, 10)
+        experiment.batch_statistics_accuracy(MLP([784, 10, 10]), xt, tt, 10)
     with pytest.raises(ValueError, match="dropout"):
-        batchnorm.batch_statistics_accuracy(MLP([784, 10, 10], batchnorm=True, dropout=0.5), xt, tt, 10)
+        experiment.batch_statistics_accuracy(MLP([784, 10, 10], batchnorm=True, dropout=0.5), xt, tt, 10)
 
 
 def test_steps_to():
     hist = {"eval_step": np.array([0, 10, 20, 30]), "train_acc": np.array([0.1, 0.5, 0.96, 0.99])}
-    assert batchnorm.steps_to(hist, 0.95) == 20
-    assert batchnorm.steps_to(hist, 0.1) == 0
-    assert batchnorm.steps_to(hist, 0.995) is None
+    assert experiment.steps_to(hist, 0.95) == 20
+    assert experiment.steps_to(hist, 0.1) == 0
+    assert experiment.steps_to(hist, 0.995) is None
 
 
 def test_step_time_is_positive_and_changes_nothing(mnist):
     x, t, _, _ = mnist
     net = MLP([784, 20, 10], batchnorm=True, seed=0)
     before = {k: p.copy() for k, p in net.params.items()}
-    assert 0 < batchnorm.step_time(net, x[:50], t[:50], repeats=3) < 1
+    assert 0 < experiment.step_time(net, x[:50], t[:50], repeats=3) < 1
     for k, p in net.params.items():
         np.testing.assert_array_equal(p, before[k])
     np.testing.assert_array_equal(net.batchnorm_layers()[0].running_mean, 0)
     with pytest.raises(ValueError, match="repeats"):
-        batchnorm.step_time(net, x[:50], t[:50], repeats=0)
+        experiment.step_time(net, x[:50], t[:50], repeats=0)

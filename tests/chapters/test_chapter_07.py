@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import search, widgets  # noqa: E402
+from course_lib.experiments import ch07_hyperparameter_search as experiment  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
@@ -183,7 +184,7 @@ def test_plot_search_region_shows_an_empty_region():
 
 def test_search_region_explorer_opens_on_the_example_search(monkeypatch):
     assert len(widgets.example_search(3, 1)) == 3
-    monkeypatch.setattr(widgets, "example_search", lambda: _fake_trials(12))
+    monkeypatch.setattr(widgets.ch07_hyperparameter_search, "example_search", lambda: _fake_trials(12))
     box = widgets.search_region_explorer()
     assert box.output.draws == 1
     box.controls["log_lr"].value = (-5.0, -3.0)
@@ -305,20 +306,20 @@ def test_run_trials_merges_configs_and_results():
 
 
 def test_peaked_score():
-    np.testing.assert_allclose(search.peaked_score([1e-3, 10 ** -2.75], peak=-3.0, width=0.25),
+    np.testing.assert_allclose(experiment.peaked_score([1e-3, 10 ** -2.75], peak=-3.0, width=0.25),
                                [1.0, np.exp(-0.5)])
 
 
 def test_grid_vs_random():
     space = {"a": (1e-4, 1e-1), "b": (1e-4, 1e-1)}
-    c = search.grid_vs_random(space, "a", per_axis=3, problems=300, seed=0)
-    assert c == search.grid_vs_random(space, "a", per_axis=3, problems=300, seed=0)
+    c = experiment.grid_vs_random(space, "a", per_axis=3, problems=300, seed=0)
+    assert c == experiment.grid_vs_random(space, "a", per_axis=3, problems=300, seed=0)
     assert c["grid"]["distinct"] == 3 and c["random"]["distinct"] == 9
     assert c["random"]["best"] > c["grid"]["best"]
-    c5 = search.grid_vs_random({**space, "c": (1e-3, 1e-1)}, "a", per_axis=2, problems=50, seed=1)
+    c5 = experiment.grid_vs_random({**space, "c": (1e-3, 1e-1)}, "a", per_axis=2, problems=50, seed=1)
     assert c5["grid"]["trials"] == 8 and c5["grid"]["distinct"] == 2 and c5["random"]["distinct"] == 8
     with pytest.raises(ValueError, match="important"):
-        search.grid_vs_random(space, "lr")
+        experiment.grid_vs_random(space, "lr")
 
 
 def test_mlp_trial_small_and_diverged():
@@ -326,12 +327,12 @@ def test_mlp_trial_small_and_diverged():
     x = rng.normal(size=(60, 6)).astype(np.float32)
     t = (x[:, 0] > 0).astype(int)
     data = (x[:40], t[:40], x[40:], t[40:])
-    out = search.mlp_trial(0.1, 1e-4, data, sizes=(6, 8, 2), epochs=5, batch_size=20, return_net=True)
+    out = experiment.mlp_trial(0.1, 1e-4, data, sizes=(6, 8, 2), epochs=5, batch_size=20, return_net=True)
     assert set(out) == {"val_acc", "train_acc", "history", "net"}
     assert out["val_acc"] == pytest.approx(out["net"].accuracy(x[40:], t[40:]))
     assert len(out["history"]["val_acc"]) == 6
-    again = search.mlp_trial(0.1, 1e-4, data, sizes=(6, 8, 2), epochs=5, batch_size=20)
+    again = experiment.mlp_trial(0.1, 1e-4, data, sizes=(6, 8, 2), epochs=5, batch_size=20)
     assert again["val_acc"] == out["val_acc"] and "net" not in again
-    diverged = search.mlp_trial(1e8, 0.0, (x[:40] * 1e3, t[:40], x[40:], t[40:]), sizes=(6, 8, 2),
+    diverged = experiment.mlp_trial(1e8, 0.0, (x[:40] * 1e3, t[:40], x[40:], t[40:]), sizes=(6, 8, 2),
                                 epochs=5, batch_size=20)
     assert np.isnan(diverged["val_acc"]) and np.isnan(diverged["train_acc"])

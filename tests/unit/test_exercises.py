@@ -10,7 +10,7 @@ from course_lib.exercises import CheckFailed, check, run_check
 @pytest.fixture
 def registry(monkeypatch):
     """A private registry with one demo exercise: double(x) = 2x."""
-    monkeypatch.setattr(exercises, "_REGISTRY", {})
+    monkeypatch.setattr(exercises._framework, "_REGISTRY", {})
 
     @exercises.exercise("99-double")
     def _check_double(double):
@@ -20,7 +20,7 @@ def registry(monkeypatch):
                                    "Revisit y = 2x.")
         return "Doubles everything."
 
-    return exercises._REGISTRY
+    return exercises._framework._REGISTRY
 
 
 def _double(x):

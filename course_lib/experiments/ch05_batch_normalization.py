@@ -1,4 +1,4 @@
-"""Batch-normalisation experiments (chapter 05); layer 2: trains networks, draws nothing.
+"""Chapter 05's experiments, batch normalisation; layer 2: trains networks, draws nothing.
 
     check_layer(x, gamma, beta)               # BatchNorm's backward pass against central differences
     train_run(x, t, batchnorm=True, ...)      # one seeded MLP run -> (net, history), divergence recorded
@@ -10,15 +10,16 @@
 The layer itself is ``course_lib.layers.BatchNorm``; the network option is
 ``MLP(..., batchnorm=True / "before" / "after")``.
 """
+import functools
 import time
 
 import numpy as np
 
-from . import optimizers
-from .gradcheck import numerical_gradient, relative_error
-from .layers import BatchNorm
-from .network import MLP
-from .training import TrainingDiverged, progress_bar, train
+from course_lib import data, optimizers
+from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib.layers import BatchNorm
+from course_lib.network import MLP
+from course_lib.training import TrainingDiverged, progress_bar, train
 
 __all__ = ["DEPTH5", "check_layer", "train_run", "weight_scale_grid", "batch_statistics_accuracy",
            "steps_to", "step_time"]
@@ -179,3 +180,31 @@ def step_time(net, x, t, repeats=30):
             net.loss_and_gradient(x, t)
             times.append(time.perf_counter() - start)
     return float(np.median(times))
+
+
+# ---------------------------------------------------------------- the explorer's runs
+
+@functools.lru_cache(maxsize=64)
+def _bn_runs_cached(log10_std, log10_lr, n, epochs, batch_size, seed):
+    (x, t), _ = data.load_mnist()
+    runs = {}
+    for name, option in (("no BN", False), ("BN", True)):
+        _, runs[name] = train_run(x[:n], t[:n], batchnorm=option, init=10.0 ** log10_std,
+                                            lr=10.0 ** log10_lr, epochs=epochs, batch_size=batch_size,
+                                            seed=seed)
+    return runs
+
+
+def bn_runs(std: float, lr: float, n: int = 500, epochs: int = 6, batch_size: int = 50, seed: int = 0):
+    """Training histories of the 784-100×5-10 ReLU net with and without batch norm:
+    weights W ~ N(0, std²), SGD at rate ``lr``, on the first ``n`` MNIST training images.
+
+    Returns {"no BN": history, "BN": history} (``train_run`` histories: per-step
+    "loss", per-epoch "train_acc", "diverged_at"). Cached: returning to a setting is instant;
+    do not modify the returned histories.
+    """
+    if not (std > 0 and lr > 0):
+        raise ValueError(f"std and lr must be > 0, got std={std}, lr={lr}")
+    return _bn_runs_cached(round(float(np.log10(std)), 3), round(float(np.log10(lr)), 3), int(n),
+                           int(epochs), int(batch_size), int(seed))
+
