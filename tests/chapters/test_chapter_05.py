@@ -260,12 +260,12 @@ def test_check_layer_rejects_a_batch_of_one_and_bad_shapes():
 
 def test_train_run_records_divergence_and_keeps_every_evaluation(mnist):
     x, t, xt, tt = mnist
-    net, hist = batchnorm.train_run(x, t, xt, tt, batchnorm=False, init=1.0, lr=0.05, epochs=4)
+    net, hist = experiment.train_run(x, t, xt, tt, batchnorm=False, init=1.0, lr=0.05, epochs=4)
     assert isinstance(hist["diverged_at"], int)
     assert not np.isfinite(hist["loss"][-1]) and hist["loss"].size == hist["diverged_at"] + 1
     assert hist["train_acc"].shape == hist["test_acc"].shape == hist["eval_step"].shape == (5,)
     np.testing.assert_array_equal(hist["eval_step"], [0, 3, 6, 9, 12])
-    _, fine = batchnorm.train_run(x, t, batchnorm=True, lr=0.05, epochs=2, sizes=(784, 30, 10))
+    _, fine = experiment.train_run(x, t, batchnorm=True, lr=0.05, epochs=2, sizes=(784, 30, 10))
     assert fine["diverged_at"] is None and fine["train_acc"].shape == (3,)
 
 
@@ -288,7 +288,7 @@ def test_weight_scale_grid_shapes_and_validation(mnist):
 
 def test_batch_statistics_accuracy(mnist):
     x, t, xt, tt = mnist
-    net, _ = batchnorm.train_run(x, t, batchnorm=True, lr=0.1, epochs=5, sizes=(784, 50, 50, 10))
+    net, _ = experiment.train_run(x, t, batchnorm=True, lr=0.1, epochs=5, sizes=(784, 50, 50, 10))
     means = [bn.running_mean.copy() for bn in net.batchnorm_layers()]
     full = experiment.batch_statistics_accuracy(net, xt, tt, len(xt))
     two = experiment.batch_statistics_accuracy(net, xt, tt, 2)
