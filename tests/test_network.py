@@ -143,3 +143,96 @@ def test_batchnorm_after_the_activation():
     assert rec["act"].min() >= 0                              # recorded before the normalisation
     with pytest.raises(ValueError, match="batchnorm must be"):
         MLP([5, 6, 3], batchnorm="middle")
+
+
+# -- misuses a new user tries: each gets a message naming the mistake (issue 10) ------------------
+def _toy(n=12):
+    rng = np.random.default_rng(0)
+    return rng.random((n, 4)).astype(np.float32), rng.integers(0, 3, n)
+
+
+@pytest.mark.parametrize("call", ["loss", "gradient", "accuracy"])
+def test_an_empty_batch_is_refused_not_nan(call):
+    x, t = _toy()
+    with pytest.raises(ValueError, match=r"x is an empty batch \(shape \(0, 4\)\)"):
+        getattr(MLP([4, 5, 3]), call)(x[:0], t[:0])
+
+
+def test_nan_or_inf_in_x_names_rows_and_columns():
+    x, t = _toy()
+    x[3, 2], x[7, 0] = np.nan, np.inf
+    with pytest.raises(ValueError, match=r"x has NaN and inf in 2 entries: rows 3, 7; columns 0, 2"):
+        MLP([4, 5, 3]).loss(x, t)
+    with pytest.raises(ValueError, match="rows 3, 7"):
+        MLP([4, 5, 3]).predict(x)
+
+
+def test_one_hot_labels_must_be_hard_with_one_1_a_row():
+    x, t = _toy()
+    one_hot = np.eye(3)[t]
+    net = MLP([4, 5, 3])
+    assert net.loss(x, one_hot) == pytest.approx(net.loss(x, t))
+    no_one = one_hot.copy()
+    no_one[2] = 0
+    with pytest.raises(ValueError, match="exactly one 1; row 2 has 0"):
+        net.loss(x, no_one)
+    with pytest.raises(ValueError, match="Soft labels .* not supported.*argmax"):
+        net.loss(x, np.full((12, 3), 1 / 3))
+
+
+def test_string_labels_and_python_lists():
+    x, t = _toy()
+    net = MLP([4, 5, 3])
+    with pytest.raises(TypeError, match=r"labels must be numbers, got dtype <U.*'\d' read from a CSV.*astype\(int\)"):
+        net.loss(x, t.astype(str))
+    assert net.loss(x.tolist(), t.tolist()) == pytest.approx(net.loss(x, t))
+
+
+def test_an_integer_dtype_is_refused():
+    with pytest.raises(TypeError, match="dtype must be a floating-point type.*got int32.*integers"):
+        MLP([4, 5, 3], dtype=np.int32)
+
+
+def test_a_replaced_weight_of_the_wrong_shape_reports_its_current_shape():
+    x, t = _toy()
+    net = MLP([4, 5, 3])
+    net.params["W1"] = np.zeros((4, 7), np.float32)
+    with pytest.raises(ValueError, match=r"net.params\['W1'\] has shape \(4, 7\) now.*shape \(4, 5\)"):
+        net.loss(x, t)
+    net.params["W1"] = np.zeros((4, 5), np.float32)          # the right shape: accepted
+    net.params["W2"] = np.zeros((6, 3), np.float32)
+    with pytest.raises(ValueError, match=r"'W2'\] has shape \(6, 3\) now.*\(5, 3\)"):
+        net.gradient(x, t)
+    net.params["W2"] = np.zeros((5, 3))
+    assert np.isfinite(net.loss(x, t))
+    dense = net.layers[0]
+    net.params["W1"] = np.zeros((9, 5), np.float32)
+    with pytest.raises(ValueError, match=r"Dense layer 1 \(W1 of shape \(9, 5\)\)"):   # the layer, too
+        dense.forward(x)
+
+
+def test_an_initializer_with_the_wrong_signature_or_nonfinite_weights():
+    with pytest.raises(TypeError, match=r"init\(fan_in, fan_out, rng\).*<lambda>\(n\)"):
+        MLP([4, 5, 3], init=lambda n: np.zeros((n, n)))
+    with pytest.raises(ValueError, match="NaN in 20 entries.*layer 1.*finite"):
+        MLP([4, 5, 3], init=lambda a, b, rng: np.full((a, b), np.nan))
+    with pytest.raises(ValueError, match="inf in 15 entries.*layer 2"):
+        MLP([4, 5, 3], init=lambda a, b, rng: np.full((a, b), np.inf if a == 5 else 0.1))
+    with pytest.raises(ValueError, match="returned None.*forgotten return"):
+        MLP([4, 5, 3], init=lambda a, b, rng: None)
+    with pytest.raises(ValueError, match=r"expected \(fan_in, fan_out\) = \(4, 5\)"):   # kept
+        MLP([4, 5, 3], init=lambda a, b, rng: np.zeros((b, a)))
+
+
+def test_mlp_arguments():
+    with pytest.raises(TypeError, match=r"sizes must be a list.*MLP\(\[784, 100, 10\]\).*single number 784"):
+        MLP(784, 100, 10)
+    with pytest.raises(ValueError, match="weight_decay must be a finite number, got nan"):
+        MLP([4, 5, 3], weight_decay=float("nan"))
+    with pytest.raises(TypeError, match="weight_decay must be a number, got the string '0'"):
+        MLP([4, 5, 3], weight_decay="0")
+    with pytest.raises(ValueError, match="dropout ratio must be a number"):
+        MLP([4, 5, 3], dropout="0.5")
+    with pytest.raises(ValueError, match="sizes must list"):
+        MLP([4, True, 3])
+
