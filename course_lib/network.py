@@ -18,7 +18,7 @@ import inspect
 
 import numpy as np
 
-from . import activations, initializers, layers
+from . import activations, initializers, layers, regularization
 from ._validate import all_finite, describe_nonfinite, finite_array, is_number, nonnegative_float, positive_int
 
 __all__ = ["MLP"]
@@ -216,10 +216,7 @@ class MLP:
         return x
 
     def _penalty(self):
-        if not self.weight_decay:
-            return 0.0
-        return 0.5 * self.weight_decay * sum(float(np.sum(W * W)) for k, W in self.params.items()
-                                             if k.startswith("W"))
+        return regularization.l2_penalty(self.weights(), self.weight_decay) if self.weight_decay else 0.0
 
     def loss(self, x, t, train=False):
         """L = −(1/N) Σ_n log softmax(s_n)[t_n] + λ/2 · Σ_l ‖W_l‖²."""
@@ -246,9 +243,8 @@ class MLP:
             else:
                 d = layer.backward(d)
         if self.weight_decay:
-            for k, W in self.params.items():
-                if k.startswith("W"):
-                    self.grads[k] += self.weight_decay * W
+            for i, W in enumerate(self.weights(), start=1):
+                self.grads[f"W{i}"] += regularization.l2_gradient(W, self.weight_decay)
         return loss, self.grads
 
     def gradient(self, x, t):

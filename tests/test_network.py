@@ -236,3 +236,12 @@ def test_mlp_arguments():
     with pytest.raises(ValueError, match="sizes must list"):
         MLP([4, True, 3])
 
+
+
+def test_weight_decay_penalty_is_regularizations():
+    from course_lib import regularization
+    x, t = _toy()
+    net = MLP([4, 5, 3], weight_decay=0.3, dtype=np.float64)
+    plain = MLP([4, 5, 3], dtype=np.float64)
+    assert net.loss(x, t) - plain.loss(x, t) == pytest.approx(
+        regularization.l2_penalty(net.weights(), 0.3), rel=1e-12)
