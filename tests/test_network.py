@@ -245,3 +245,31 @@ def test_weight_decay_penalty_is_regularizations():
     plain = MLP([4, 5, 3], dtype=np.float64)
     assert net.loss(x, t) - plain.loss(x, t) == pytest.approx(
         regularization.l2_penalty(net.weights(), 0.3), rel=1e-12)
+
+
+def test_gradcheck_and_diagnostics_name_their_bad_inputs():
+    from course_lib import diagnostics, gradcheck
+    x0 = np.zeros(3)
+    with pytest.raises(ValueError, match="h must be a finite number, got nan"):
+        gradcheck.numerical_gradient(lambda v: float(np.sum(v)), x0, h=float("nan"))
+    with pytest.raises(TypeError, match="f\\(x\\) returned None.*forgotten return"):
+        gradcheck.numerical_gradient(lambda v: None, x0)
+    with pytest.raises(TypeError, match="one number.*shape \\(3,\\)"):
+        gradcheck.numerical_gradient(lambda v: v * 2, x0)
+    assert np.all(x0 == 0)                                  # restored after f failed
+    with pytest.raises(ValueError, match="not finite near element 0"), np.errstate(invalid="ignore"):
+        gradcheck.numerical_gradient(lambda v: float(np.log(v[0])), x0)        # log of −h is NaN
+    with pytest.raises(ValueError, match="relative_error: b has NaN"):
+        gradcheck.relative_error(np.ones(2), np.array([1.0, np.nan]))
+    x, t = _toy()
+    net = MLP([4, 5, 3], dtype=np.float64)
+    with pytest.raises(ValueError, match=r"no parameter 'w1' \(it has W1, b1, W2, b2\); did you mean .*'W1'"):
+        gradcheck.check_network(net, x, t, keys=["w1"])
+    with pytest.raises(ValueError, match="x is empty"):
+        diagnostics.dead_fraction(net, x[:0])
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        diagnostics.layer_stats(net, x, t, lr=0)
+    with pytest.raises(ValueError, match="depth must be a positive integer"):
+        diagnostics.forward_activations(depth=0)
+    with pytest.raises(TypeError, match="width must be a number, got the string '10'"):
+        diagnostics.forward_activations(width="10")
