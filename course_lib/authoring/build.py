@@ -1,0 +1,275 @@
+"""Build the rendered edition of the course: every chapter executed, as HTML pages and slide decks.
+
+    python -m course_lib.authoring.build                 # every chapter into build/
+    python -m course_lib.authoring.build --chapter 00 --chapter 03 --out /tmp/course
+
+Layer 4 (it only orchestrates nbclient and nbconvert). For each chapter
+``notebooks/solutions/NN_name.ipynb`` it writes, under the output folder:
+
+- ``NN_name.html``                the student version, executed (exercises show "not done yet"
+                                  and the ``NotImplementedError`` of their empty cells);
+- ``solutions/NN_name.html``      the instructor version, executed;
+- ``slides/NN_name.slides.html``  the instructor version as a reveal.js deck, executed
+                                  (what ``jupyter nbconvert --to slides --execute`` gives);
+
+and ``index.html`` linking them all, and ``glossary.html``. Links between chapters point to the
+rendered pages. Notebooks run in this Python (``sys.executable``) with their own folder as the
+working directory, like in JupyterLab.
+
+The edition works offline: MathJax (from the ``jupyter-server-mathjax`` package), reveal.js,
+require.js and jQuery (``course_lib/static``) are copied into ``static/`` and the pages load them
+from there, not from nbconvert's CDNs. An explorer shows the picture of its first figure (its
+``image/png`` fallback) instead of sliders that could not move without a kernel.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "build"
+ASSETS = Path(__file__).resolve().parent / "static"          # reveal.js, require.js, jQuery
+TEMPLATES = Path(__file__).resolve().parent / "templates"    # course_reveal: reveal, no mermaid
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+TIMEOUT = 600                       # seconds per cell
+_CHAPTER_LINK = re.compile(r'href="((?:\.\./)?)(\d\d_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
+
+
+def chapters(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The instructor notebooks ``solutions/NN_*.ipynb``, in chapter order."""
+    return sorted((Path(notebooks_dir) / "solutions").glob("[0-9][0-9]_*.ipynb"))
+
+
+def select(available: list[Path], wanted: list[str] | None) -> list[Path]:
+    """The chapters named in wanted (by number '03' or name '03_weight_initialization');
+    all if wanted is empty. An unknown name -> ValueError listing the chapters."""
+    if not wanted:
+        return list(available)
+    chosen = []
+    for name in wanted:
+        name = Path(name).stem
+        matches = [p for p in available if p.stem == name or p.stem[:2] == name]
+        if not matches:
+            raise ValueError(f"no chapter {name!r}; the chapters are: "
+                             + ", ".join(p.stem for p in available))
+        chosen += [p for p in matches if p not in chosen]
+    return chosen
+
+
+def kernel_manager():
+    """A kernel of this Python (sys.executable), whatever kernelspecs are installed
+    (the tests run notebooks with it too)."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    class _ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
+                                    "{connection_file}"],
+                              display_name="Python 3", language="python")
+
+    return KernelManager(kernel_spec_manager=_ThisPython(), kernel_name="python3")
+
+
+def execute(path: Path, timeout: int = TIMEOUT):
+    """Run the notebook at path top to bottom and return it with its outputs and widget state.
+
+    Cells tagged ``raises-exception`` may raise; any other error stops the build with
+    nbclient's CellExecutionError naming the cell.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, km=kernel_manager(), timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    client.execute(env=dict(os.environ))
+    return without_widget_views(nb)
+
+
+def without_widget_views(nb):
+    """Widgets as a page without a kernel can show them: an explorer keeps its picture
+    (``image/png``) and loses its controls, which could not move there; any other widget (a
+    progress bar, whose text is that of the moment it appeared) is left out."""
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs
+                            if WIDGET_VIEW not in o.get("data", {}) or "image/png" in o["data"]]
+            for output in cell.outputs:
+                output.get("data", {}).pop(WIDGET_VIEW, None)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def copy_assets(out: Path) -> Path:
+    """Copy MathJax and the deck's scripts into ``out/static`` (once: a stamp names what is
+    there) and return that folder. Copied into a fresh folder and renamed, so a stopped build
+    never leaves half of them."""
+    import jupyter_server_mathjax
+    mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
+    static = Path(out) / "static"
+    stamp = "\n".join(f"{f.relative_to(ASSETS)} {f.stat().st_size}"
+                       for f in sorted(ASSETS.rglob("*")) if f.is_file())
+    stamp += f"\nmathjax {mathjax / 'MathJax.js'} {(mathjax / 'MathJax.js').stat().st_size}\n"
+    if (static / ".stamp").is_file() and (static / ".stamp").read_text() == stamp:
+        return static
+    fresh = Path(out) / ".static.partial"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(ASSETS, fresh)
+    shutil.copytree(mathjax, fresh / "mathjax")
+    (fresh / "mathjax" / "config" / "local").mkdir(parents=True, exist_ok=True)
+    (fresh / "mathjax-local.js").rename(fresh / "mathjax" / "config" / "local" / "course.js")
+    (fresh / ".stamp").write_text(stamp)
+    shutil.rmtree(static, ignore_errors=True)
+    fresh.rename(static)
+    return static
+
+
+def _urls(static: str) -> dict:
+    """Where the templates load their scripts from: the copies under ``static`` (a relative URL)."""
+    mathjax = f"{static}/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/course"
+    return {"mathjax_url": mathjax, "require_js_url": f"{static}/require.js"}
+
+
+def _relink(text: str, suffix: str) -> str:
+    """Links to chapter notebooks (and to glossary.md) point to the rendered files instead."""
+    text = _CHAPTER_LINK.sub(lambda m: f'href="{m.group(2)}{suffix}{m.group(3) or ""}"', text)
+    return text.replace('href="glossary.md"', 'href="glossary.html"') \
+               .replace('href="../glossary.md"', 'href="../glossary.html"')
+
+
+def page_html(nb, static: str = "static") -> str:
+    """The executed notebook as one HTML page (nbconvert's lab template), loading its scripts
+    from the folder ``static`` (a URL relative to the page)."""
+    from nbconvert import HTMLExporter
+    body, _ = HTMLExporter(template_name="lab", **_urls(static)).from_notebook_node(nb)
+    return body
+
+
+def deck_html(nb, static: str = "static") -> str:
+    """The executed notebook as a reveal.js deck sized by its ``rise`` metadata (1280x720),
+    loading reveal.js, jQuery and MathJax from the folder ``static``."""
+    from nbconvert import SlidesExporter
+    rise = nb.metadata.get("rise", {})
+    exporter = SlidesExporter(template_name="course_reveal",
+                              extra_template_basedirs=[str(TEMPLATES)],
+                              reveal_url_prefix=f"{static}/reveal.js",
+                              jquery_url=f"{static}/jquery.min.js",
+                              reveal_width=str(rise.get("width", 1280)),
+                              reveal_height=str(rise.get("height", 720)),
+                              reveal_scroll=False, **_urls(static))
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _write(path: Path, text: str) -> Path:
+    """Write atomically (a stopped build never leaves half a page) and only if the text changed."""
+    from course_lib.authoring.student import write_if_changed
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(path, text)
+    return path
+
+
+def _title(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
+            return cell.source.lstrip()[2:].splitlines()[0].strip()
+    return fallback
+
+
+def _index(entries: list[tuple[str, str]], glossary: bool) -> str:
+    rows = "\n".join(
+        f'<tr><td>{html.escape(title)}</td><td><a href="{stem}.html">student</a></td>'
+        f'<td><a href="solutions/{stem}.html">instructor</a></td>'
+        f'<td><a href="slides/{stem}.slides.html">slides</a></td></tr>'
+        for stem, title in entries)
+    extra = '<p><a href="glossary.html">Glossary (용어집)</a></p>' if glossary else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Training Deep Neural Networks</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:.3em 1em}}</style>
+</head><body>
+<h1>Training Deep Neural Networks — rendered edition</h1>
+<p>Every chapter executed: the student version (exercises empty), the instructor version (with
+solutions) and the slide deck. To run the code and move the explorers' sliders, open the notebooks
+in JupyterLab.</p>
+<table><tr><th>chapter</th><th colspan="3"></th></tr>
+{rows}
+</table>
+{extra}
+</body></html>
+"""
+
+
+def _glossary_html(markdown_path: Path) -> str:
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    body = _relink(markdown2html_mistune(markdown_path.read_text(encoding="utf-8")), ".html")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Glossary</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .6em}}</style>
+</head><body>
+{body}
+</body></html>
+"""
+
+
+def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
+          notebooks_dir: Path = NOTEBOOKS_DIR, timeout: int = TIMEOUT,
+          log=print) -> list[Path]:
+    """Execute and render the chosen chapters (all by default) into out; returns the files."""
+    notebooks_dir, out = Path(notebooks_dir), Path(out)
+    chosen = select(chapters(notebooks_dir), wanted)
+    if not chosen:
+        raise ValueError(f"no chapters in {notebooks_dir / 'solutions'}")
+    copy_assets(out)
+    written, entries = [], []
+    for solution in chosen:
+        stem = solution.stem
+        student = notebooks_dir / solution.name
+        if not student.exists():
+            raise FileNotFoundError(f"{student} is missing: run python -m course_lib.authoring.student")
+        start = time.monotonic()
+        nb = execute(solution, timeout)
+        written.append(_write(out / "solutions" / f"{stem}.html",
+                              _relink(page_html(nb, "../static"), ".html")))
+        written.append(_write(out / "slides" / f"{stem}.slides.html",
+                              _relink(deck_html(nb, "../static"), ".slides.html")))
+        entries.append((stem, _title(nb, stem)))
+        student_nb = execute(student, timeout)
+        written.append(_write(out / f"{stem}.html", _relink(page_html(student_nb), ".html")))
+        log(f"{stem}: executed and rendered in {time.monotonic() - start:.0f} s")
+    glossary = notebooks_dir / "glossary.md"
+    if glossary.exists():
+        written.append(_write(out / "glossary.html", _glossary_html(glossary)))
+    written.append(_write(out / "index.html", _index(entries, glossary.exists())))
+    return written
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_lib.authoring.build",
+        description="Execute every chapter (student and instructor versions) into HTML pages "
+                    "and reveal.js slide decks.")
+    parser.add_argument("--chapter", action="append", metavar="NN",
+                        help="only this chapter: its number (03) or name; repeat for more")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"output folder (default: {DEFAULT_OUT})")
+    parser.add_argument("--timeout", type=int, default=TIMEOUT,
+                        help="seconds a cell may run (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        files = build(args.chapter, args.out, timeout=args.timeout)
+    except ValueError as error:
+        parser.error(str(error))
+    print(f"wrote {len(files)} pages (and their scripts in static/); open {Path(args.out) / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

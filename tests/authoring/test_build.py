@@ -1,0 +1,164 @@
+"""The rendered edition: ``python -m course_lib.authoring.build`` for chapter 00 into a temporary folder."""
+import html
+import re
+import shutil
+import subprocess
+import sys
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+
+from course_lib import exercises
+from course_lib.authoring import build
+from notebook_run import NOTEBOOKS, ROOT
+
+CHAPTER = "00_start_here"
+NOT_DONE = exercises._framework._NOT_DONE.split(":")[0]               # "Not done yet"
+STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'   # how nbconvert shows an error
+PNG = re.compile(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+# every address a page loads: scripts, pictures, style sheets, CSS url(...) and JS import(...)
+ADDRESS = re.compile(r'<(?:script|img|link|source|iframe)\s[^>]*?(?:src|href)="([^"]*)"'
+                     r'|url\(["\']?([^"\')]+)|import\(["\']([^"\']+)')
+PAGES = [f"{CHAPTER}.html", f"solutions/{CHAPTER}.html", f"slides/{CHAPTER}.slides.html"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    done = subprocess.run([sys.executable, "-m", "course_lib.authoring.build", "--chapter", "00",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{CHAPTER}: executed and rendered" in done.stdout
+    return out
+
+
+def _read(path):
+    return path.read_text(encoding="utf-8")
+
+
+def _explorer_picture(page: str) -> str:
+    """The base64 PNG the page shows where the notebook has its explorer (the only figure of
+    chapter 00), after checking the page carries no live widget that could not move."""
+    assert "application/vnd.jupyter.widget" not in page, "a widget view or state was left in"
+    pictures = PNG.findall(page)
+    assert len(pictures) == 1, f"{len(pictures)} pictures; chapter 00 has one figure, its explorer's"
+    return pictures[0]
+
+
+def test_the_files_and_the_index(site):
+    expected = {*PAGES, "index.html", "glossary.html"}
+    assert {str(p.relative_to(site)) for p in site.rglob("*")
+            if p.is_file() and p.parts[len(site.parts)] != "static"} == expected
+    index = _read(site / "index.html")
+    for target in expected - {"index.html"}:
+        assert f'href="{target}"' in index
+    assert "Start here — 시작하기" in index
+    assert "<table>" in _read(site / "glossary.html")
+
+
+def test_instructor_page_has_the_outputs(site):
+    page = _read(site / "solutions" / f"{CHAPTER}.html")
+    text = html.unescape(page)
+    # printed results of the run (the self-check and the plain-function cell)
+    assert "{'x_train': (8000, 784), 't_train': (8000,)" in text
+    assert "outputs: [0.0474 0.5    0.9933]" in text
+    # the explorer's first figure, as a picture
+    assert len(_explorer_picture(page)) > 5000
+    assert text.count("✔") >= 2 and NOT_DONE not in text     # both checks pass
+    assert "Traceback" not in text and STDERR not in page
+    assert "### BEGIN SOLUTION" in text     # the instructor version shows the solutions
+
+
+def test_student_page_runs_with_empty_exercises(site):
+    text = html.unescape(_read(site / f"{CHAPTER}.html"))
+    assert "### BEGIN SOLUTION" not in text and "np.argmax(scores, axis=1)" not in text
+    assert text.count(NOT_DONE) == 2                        # both checks say "not done yet"
+    assert "Traceback" not in text and STDERR not in text   # and nothing broke
+    assert "{'x_train': (8000, 784)" in text                 # the rest ran on
+
+
+def test_deck_is_executed_and_sized_for_the_projector(site):
+    deck = _read(site / "slides" / f"{CHAPTER}.slides.html")
+    nb = nbformat.read(NOTEBOOKS / "solutions" / f"{CHAPTER}.ipynb", as_version=4)
+    types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    assert deck.count("<section") == 2 * types.count("slide") + types.count("subslide")
+    assert re.search(r"width:\s*1280,\s*height:\s*720", deck)
+    assert "{'x_train': (8000, 784)" in html.unescape(deck)
+    assert _explorer_picture(deck) == _explorer_picture(_read(site / "solutions" / f"{CHAPTER}.html"))
+
+
+def test_pages_load_nothing_from_the_internet(site):
+    """Every script, style sheet, font and picture of a page is a file of the site (the browser
+    test opens them offline and checks that the formulas and the slides work)."""
+    for name in PAGES:
+        page = site / name
+        text = _read(page)
+        for groups in ADDRESS.findall(text):
+            address = html.unescape(next(a for a in groups if a))
+            parts = urlsplit(address)
+            if parts.scheme in ("data", "about", "mailto") or address.startswith("#"):
+                continue
+            if parts.scheme or parts.netloc:
+                # nbconvert's lab template keeps the address of mermaid, which it imports only
+                # where a page has a mermaid diagram; the chapters have none
+                assert "mermaid" in address and "slides" not in name, f"{name} loads {address}"
+                assert "class=\"jp-Mermaid" not in text
+                continue
+            assert (page.parent / unquote(parts.path)).is_file(), f"{name}: {address} is missing"
+        assert "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/course" in text
+    local = site / "static" / "mathjax" / "config" / "local" / "course.js"
+    assert "STIX-Web" in _read(local)        # the only fonts this MathJax has
+
+
+def test_assets_are_copied_once_and_replaced_when_they_change(tmp_path, monkeypatch):
+    static = build.copy_assets(tmp_path)
+    marker = static / "mathjax" / "MathJax.js"
+    marker.write_text("a file a rebuild would have replaced")
+    assert build.copy_assets(tmp_path) == static and marker.read_text().startswith("a file")
+    assets = tmp_path / "assets"
+    shutil.copytree(build.ASSETS, assets)
+    (assets / "require.js").write_text("// a newer require.js\n")
+    monkeypatch.setattr(build, "ASSETS", assets)
+    build.copy_assets(tmp_path)                              # the stamp differs: copied afresh
+    assert (static / "require.js").read_text() == "// a newer require.js\n"
+    assert not marker.read_text().startswith("a file")
+    assert not (tmp_path / ".static.partial").exists()
+
+
+def test_links_point_to_the_rendered_files(site):
+    page = _read(site / "solutions" / f"{CHAPTER}.html")
+    assert 'href="01_vanishing_gradients.html"' in page and 'href="glossary.html"' in page
+    deck = _read(site / "slides" / f"{CHAPTER}.slides.html")
+    assert 'href="01_vanishing_gradients.slides.html"' in deck
+    for rendered in (page, deck):
+        assert not re.search(r'href="\d\d_\w+\.ipynb', rendered)
+
+
+def test_select_by_number_or_name_and_unknown_chapters():
+    available = build.chapters()
+    assert available[0].stem == CHAPTER
+    assert build.select(available, ["00"]) == build.select(available, [CHAPTER]) == available[:1]
+    assert build.select(available, None) == available
+    with pytest.raises(ValueError, match=CHAPTER):
+        build.select(available, ["99"])
+    done = subprocess.run([sys.executable, "-m", "course_lib.authoring.build", "--chapter", "99"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "no chapter '99'" in done.stderr
+
+
+def test_widgets_leave_their_picture_or_nothing():
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
+    view = {"model_id": "1", "version_major": 2, "version_minor": 0}
+    explorer = nbformat.v4.new_output("display_data", data={
+        build.WIDGET_VIEW: view, "image/png": "iVBORw0K", "text/plain": "Explorer: neuron"})
+    bar = nbformat.v4.new_output("display_data", data={build.WIDGET_VIEW: view,
+                                                       "text/plain": "  5%|▌ | 1/20"})
+    printed = nbformat.v4.new_output("stream", text="accuracy 0.91\n")
+    nb.cells.append(nbformat.v4.new_code_cell("...", outputs=[explorer, bar, printed]))
+    nb.cells.append(nbformat.v4.new_markdown_cell("text"))
+    outputs = build.without_widget_views(nb).cells[0].outputs
+    assert [o.output_type for o in outputs] == ["display_data", "stream"]
+    assert outputs[0].data == {"image/png": "iVBORw0K", "text/plain": "Explorer: neuron"}
+    assert "widgets" not in nb.metadata
