@@ -9,6 +9,13 @@ rho, beta1, beta2, eps, weight_decay.  Below g = ∂L/∂W, η = lr, t = step co
 
 ``weight_decay`` (λ) adds λ·W to g before the update (coupled L2, as in
 ``torch.optim``); AdamW instead shrinks W directly (decoupled).
+
+``eps = 0`` is allowed (the exact formula, for steps worked out by hand): an entry
+whose gradient has been 0 at every step so far then gets 0/0, which is guarded to a
+zero step instead of NaN.  AdaDelta refuses eps = 0 (it would never move).
+``update`` refuses NaN/inf, missing, extra or None gradients, and the parameters of
+a second network: the state belongs to the arrays it first updated (``reset()`` or a
+new optimizer starts over).
 """
 import weakref
 
