@@ -280,55 +280,67 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, x_val=N
         raise ValueError(f"nothing to do: epochs/steps must be >= 1, got epochs={cfg.epochs}, steps={cfg.steps}")
     eval_sets = {"train_acc": (x_train[:cfg.eval_train_size], t_train[:cfg.eval_train_size]),
                  "test_acc": (x_test, t_test), "val_acc": (x_val, t_val)}
-    history = _History(net, eval_sets)
-    batches = minibatches(n, batch_size, total, np.random.default_rng(cfg.seed))
+    run = _Run(net, optimizer, x_train, t_train, cfg, _History(net, eval_sets), per_epoch, total)
     bar = progress_bar(total=total, desc=cfg.desc, enabled=cfg.progress)
     try:
-        stopped = _loop(net, optimizer, x_train, t_train, batches, cfg, history, bar,
-                        per_epoch, total, int(cfg.eval_every or per_epoch))
+        stopped = run.loop(minibatches(n, batch_size, total, np.random.default_rng(cfg.seed)), bar)
     finally:
         bar.close()
-    return history.result(stopped)
+    return run.history.result(stopped)
 
 
-def _loop(net, optimizer, x, t, batches, cfg, history, bar, per_epoch, total, eval_every):
-    """The updates; True if early stopping ended the run."""
-    lists = history.lists
-    stopper = _EarlyStopping(cfg.early_stopping) if cfg.early_stopping is not None else None
-    own = isinstance(optimizer, _optimizers.Optimizer)
-    history.evaluate(0)
-    start = time.perf_counter()
-    for step, idx in enumerate(batches):
+class _Run:
+    """One call of :func:`train`: what it works on, and its loop of updates."""
+
+    def __init__(self, net, optimizer, x, t, cfg, history, per_epoch, total):
+        self.net, self.optimizer, self.x, self.t, self.cfg = net, optimizer, x, t, cfg
+        self.history, self.per_epoch, self.total = history, per_epoch, total
+        self.eval_every = int(cfg.eval_every or per_epoch)
+        self.own = isinstance(optimizer, _optimizers.Optimizer)
+
+    def loop(self, batches, bar):
+        """Every update, with evaluations and early stopping; True if early stopping ended the run."""
+        cfg, net, lists = self.cfg, self.net, self.history.lists
+        stopper = _EarlyStopping(cfg.early_stopping) if cfg.early_stopping is not None else None
+        self.history.evaluate(0)
+        start = time.perf_counter()
+        for step, idx in enumerate(batches):
+            loss = self.update(step, idx)
+            lists["loss"].append(loss)
+            lists["lr"].append(self.optimizer.lr)
+            lists["time"].append(time.perf_counter() - start)
+            bar.update(1)
+            done = step + 1
+            if done == self.total:
+                _check_final_params(net, step, self.optimizer, self.history.result())
+            if done % self.eval_every == 0 or done == self.total:
+                self.history.evaluate(done)
+                if stopper is not None and stopper.should_stop(lists["val_acc"][-1], net):
+                    bar.total = bar.n                # stopped early on purpose: not an interrupted run
+                    stopper.restore(net)
+                    return True
+        if stopper is not None:
+            stopper.restore(net)
+        return False
+
+    def update(self, step, idx):
+        """One step on the rows ``idx``: learning rate, loss and gradient, clipping, update, callback."""
+        cfg, net, optimizer = self.cfg, self.net, self.optimizer
         if cfg.schedule is not None:
             optimizer.lr = _learning_rate(cfg.schedule, step)
         with np.errstate(over="ignore", invalid="ignore"):    # a divergence is reported below
-            loss, grads = net.loss_and_gradient(x[idx], t[idx])
+            loss, grads = net.loss_and_gradient(self.x[idx], self.t[idx])
         if not np.isfinite(loss):
-            lists["loss"].append(loss)
-            raise _diverged(loss, step, per_epoch, optimizer, history.result())
+            self.history.lists["loss"].append(loss)
+            raise _diverged(loss, step, self.per_epoch, optimizer, self.history.result())
         if cfg.clip_norm is not None or cfg.record_grad_norm:
             norm = clip_by_global_norm(grads, cfg.clip_norm) if cfg.clip_norm else global_norm(grads)
-            lists["grad_norm"].append(norm)
+            self.history.lists["grad_norm"].append(norm)
         with np.errstate(over="ignore", invalid="ignore"):
-            if own:        # a non-finite gradient shows up as a NaN loss at the next step (or below)
+            if self.own:   # a non-finite gradient shows up as a NaN loss at the next step (or at the end)
                 optimizer.update(net.params, grads, check_finite=False)
             else:
                 optimizer.update(net.params, grads)
         if cfg.callback is not None:
             cfg.callback(step, net)
-        lists["loss"].append(loss)
-        lists["lr"].append(optimizer.lr)
-        lists["time"].append(time.perf_counter() - start)
-        bar.update(1)
-        done = step + 1
-        if done == total:
-            _check_final_params(net, step, optimizer, history.result())
-        if done % eval_every == 0 or done == total:
-            history.evaluate(done)
-            if stopper is not None and stopper.should_stop(lists["val_acc"][-1], net):
-                bar.total = bar.n                # stopped early on purpose: not an interrupted run
-                stopper.restore(net)
-                return True
-    if stopper is not None:
-        stopper.restore(net)
-    return False
+        return loss
