@@ -272,6 +272,10 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, x_val=N
         raise ValueError("early_stopping needs a validation set to watch: pass x_val, t_val split off the "
                          "training data (search.validation_split). Stopping on the test set would tune "
                          "the run to the test set, which then no longer measures generalisation.")
+    bad = [k for k, p in net.params.items() if not _validate.all_finite(p)]
+    if bad:
+        raise ValueError(f"the network's parameters {', '.join(bad)} hold NaN or inf before training "
+                         f"(a diverged earlier run, or values assigned to net.params?): build a new network")
     n = len(x_train)
     batch_size = _batch_size(cfg.batch_size, n)
     per_epoch = n // batch_size

@@ -153,6 +153,14 @@ def test_nan_in_the_training_data_is_bad_data_not_a_learning_rate_problem():
         train(MLP([2, 4, 3]), "sgd", x[6:], t[6:], x[:6], t[:6], epochs=1, progress=False)
 
 
+def test_a_network_broken_before_training_is_named_not_blamed_on_the_learning_rate():
+    x, t = _small()
+    net = MLP([2, 4, 3])
+    net.params["b1"][0] = np.nan
+    with pytest.raises(ValueError, match="parameters b1 hold NaN or inf before training"):
+        train(net, "sgd", x, t, epochs=1, progress=False)
+
+
 def test_a_divergence_on_the_very_last_update_still_raises():
     x, t = _small()
     with pytest.raises(TrainingDiverged, match=r"after the last update \(step 0\) W1, b1, W2, b2 hold NaN or inf") as err:
