@@ -74,12 +74,14 @@ def optional(check, name, value, hint=""):
 def all_finite(a):
     """True if no entry of ``a`` is NaN or ±inf.
 
-    Fast path: one sum (NaN and inf propagate into it); only if the sum is not
-    finite (a NaN/inf, or finite values whose sum overflows) is every entry tested.
+    Fast path for large arrays: one sum (NaN and inf propagate into it); only if the
+    sum is not finite (a NaN/inf, or finite values whose sum overflows) is every entry tested.
     """
     a = np.asarray(a)
     if a.dtype.kind not in "fc":
         return True
+    if a.size < 4096:                     # small: the direct test is cheaper than the errstate below
+        return bool(np.isfinite(a).all())
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(np.sum(a)):
             return True
