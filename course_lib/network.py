@@ -182,9 +182,19 @@ class MLP:
         if x.ndim < 1 or len(x) == 0:
             raise ValueError(f"x is an empty batch (shape {x.shape}): loss, gradient and accuracy need at "
                              f"least one row of shape ({self.sizes[0]},); check the slice or the data split")
-        x = finite_array("x", x, "Clean or drop those rows first, e.g. keep = np.isfinite(x).all(axis=1).")
+        if x.dtype.kind not in "fiub":
+            finite_array("x", x)                       # strings, objects: a TypeError that says so
         self._check_params()
         return x.astype(self.dtype, copy=False)
+
+    def _check_finite_input(self, x, first):
+        """NaN or inf in x -> ValueError naming the rows and columns.
+
+        Tested on x itself, or, when layer 1 is narrower than x, on its output ``first`` =
+        x W1 + b1: a NaN or inf in a row of x makes every unit of that row NaN or inf
+        (inf·0 is NaN), so ``first`` is finite whenever x is (only then is x searched)."""
+        if x.shape[1] <= first.shape[1] or not all_finite(first):
+            finite_array("x", x, "Clean or drop those rows first, e.g. keep = np.isfinite(x).all(axis=1).")
 
     def _check_params(self):
         """Every parameter still an array of the shape the layer sizes need (it may have been replaced)."""
@@ -207,7 +217,12 @@ class MLP:
         x = self._as_input(x)
         records = [] if self.recording else None
         for layer in self.layers:
-            out = layer.forward(x, train)
+            if layer is self.layers[0]:
+                with np.errstate(invalid="ignore"):      # NaN in x: reported by the check, not numpy
+                    out = layer.forward(x, train)
+                self._check_finite_input(x, out)
+            else:
+                out = layer.forward(x, train)
             if records is not None and id(layer) in self._act_ids:
                 records.append({"pre": x.copy(), "act": out.copy()})
             x = out
