@@ -273,3 +273,16 @@ def test_gradcheck_and_diagnostics_name_their_bad_inputs():
         diagnostics.forward_activations(depth=0)
     with pytest.raises(TypeError, match="width must be a number, got the string '10'"):
         diagnostics.forward_activations(width="10")
+
+
+@pytest.mark.parametrize("sizes, init", [([4, 5, 3], "he_normal"), ([4, 2, 3], "he_normal"), ([4, 2, 3], "zeros")])
+def test_nan_or_inf_in_x_is_found_whether_layer_1_is_wider_or_narrower_than_x(sizes, init):
+    """Layer 1 narrower than x: the check looks at its output (inf·0 = NaN, so even zero weights show it)."""
+    x, t = _toy()
+    net = MLP(sizes, init=init)
+    assert np.isfinite(net.loss(x, t))
+    for bad in (np.inf, -np.inf, np.nan):
+        y = x.copy()
+        y[4, 1] = bad
+        with pytest.raises(ValueError, match=r"x has (NaN|inf) in 1 entry: row 4; column 1"):
+            net.loss(y, t)
