@@ -207,8 +207,9 @@ class MLP:
                                f"{', '.join(self._shapes)}")
             what = (f"has shape {np.shape(p)} now" if np.shape(p) != shape else
                     f"is a {type(p).__name__}" if not isinstance(p, np.ndarray) else f"has dtype {p.dtype}")
-            raise ValueError(f"net.params[{key!r}] {what}, but the network built as {self!r} needs a "
-                             f"floating-point array of shape {shape}. Assign one of that shape, e.g. "
+            layer = "".join(c for c in key if c.isdigit())          # W1, b1, gamma1, ... -> 1
+            raise ValueError(f"net.params[{key!r}] {what}, but layer {layer} of the network built as {self!r} "
+                             f"needs a floating-point array of shape {shape}. Assign one of that shape, e.g. "
                              f"net.params[{key!r}][...] = new_values, or build a new MLP with the sizes "
                              f"you want")
 

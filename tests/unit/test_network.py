@@ -197,7 +197,7 @@ def test_a_replaced_weight_of_the_wrong_shape_reports_its_current_shape():
     x, t = _toy()
     net = MLP([4, 5, 3])
     net.params["W1"] = np.zeros((4, 7), np.float32)
-    with pytest.raises(ValueError, match=r"net.params\['W1'\] has shape \(4, 7\) now.*shape \(4, 5\)"):
+    with pytest.raises(ValueError, match=r"net.params\['W1'\] has shape \(4, 7\) now, but layer 1 .*shape \(4, 5\)"):
         net.loss(x, t)
     net.params["W1"] = np.zeros((4, 5), np.float32)          # the right shape: accepted
     net.params["W2"] = np.zeros((6, 3), np.float32)
