@@ -21,8 +21,8 @@ Beside them, never imported by them: ``authoring/`` (student versions of the not
 rendered edition; needs nbformat, nbconvert, nbclient).
 
 Chapter numbers appear in file names only, never in function names. :data:`LAYERS` is this
-table in code (the layering test reads it). Private helpers (``_names``) belong to the layer
-of the modules that use them.
+table in code (the layering test reads it). Private helpers (``_names``, ``_validate``) belong
+to the layer of the modules that use them.
 
 Importing the package itself is cheap: submodules are imported on demand,
 ``from course_lib import activations``.
@@ -34,7 +34,7 @@ __version__ = "0.1.0"
 #: A module may import modules of its own layer or a lower one (a package counts as one
 #: module: its files import each other freely), never a higher layer, never authoring.
 LAYERS = {
-    "_names": 1,
+    "_names": 1, "_validate": 1,
     "activations": 1, "initializers": 1, "layers": 1, "optimizers": 1, "schedules": 1,
     "surfaces": 1, "gradcheck": 1, "regularization": 1,
     "network": 2, "training": 2, "diagnostics": 2, "data": 2, "search": 2, "experiments": 2,

@@ -11,6 +11,7 @@ which changes nothing in the network.
 import numpy as np
 
 from . import activations, initializers
+from ._validate import optional, positive_float, positive_int
 
 __all__ = ["layer_stats", "forward_activations", "dead_fraction", "saturated_fraction", "gradient_norms"]
 
@@ -50,6 +51,7 @@ def layer_stats(net, x, t, lr=None):
     update_ratio        ‖η ∂L/∂W_l‖ / ‖W_l‖ — the SGD step relative to the weights
                         (≈ 1e-3 is healthy; ≫ 1e-2 too fast, ≪ 1e-4 too slow); None if lr is None
     """
+    lr = optional(positive_float, "lr", lr, " (the learning rate of the update:weight ratio, or None)")
     _, grads, records = net.recorded_pass(x, t)
     stats = []
     for l, rec in enumerate(records, start=1):
@@ -80,6 +82,9 @@ def dead_fraction(net, x, batch_size=2000):
     if _act_name(net.activation) not in DYING:
         raise ValueError(f"dead units are defined for ReLU-like activations {DYING}, "
                          f"not {_act_name(net.activation)!r}")
+    batch_size = positive_int("batch_size", batch_size)
+    if len(x) == 0:
+        raise ValueError("x is empty: dead units are counted over at least one input row")
     was = net.recording
     net.recording = True
     alive = None
@@ -97,6 +102,7 @@ def forward_activations(activation="sigmoid", init="normal", depth=5, width=100,
     """The experiment of *Deep Learning from Scratch* §6.2: x ~ N(0, 1) of shape (n, width)
     through ``depth`` layers a_l = f(a_{l−1} W_l) (no bias, no training), W_l from ``init``
     (a name, or a number = std of a normal).  Returns the list [a_1, ..., a_depth]."""
+    depth, width, n = (positive_int(k, v) for k, v in (("depth", depth), ("width", width), ("n", n)))
     act = activations.get(activation)
     if isinstance(init, (int, float)) and not isinstance(init, bool):
         init, init_params = "normal", {"std": float(init)}

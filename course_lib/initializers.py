@@ -36,6 +36,7 @@ Where the texts differ:
 import numpy as np
 
 from ._names import normalize, unknown_name_error
+from ._validate import positive_int
 
 __all__ = ["get", "std", "names"]
 
@@ -60,8 +61,7 @@ def names():
 
 def _check_fans(fan_in, fan_out):
     for what, n in (("fan_in", fan_in), ("fan_out", fan_out)):
-        if not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"{what} must be a positive integer (number of units), got {n!r}")
+        positive_int(what, n, " (number of units)")
 
 
 def _resolve(name, params):

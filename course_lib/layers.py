@@ -9,15 +9,19 @@ gradients into a dict ``grads`` under the same keys.
 import numpy as np
 
 from . import activations
+from ._validate import is_number
 
 __all__ = ["Dense", "Activation", "BatchNorm", "Dropout", "RReLU", "PReLU", "SoftmaxCrossEntropy",
            "softmax"]
 
 
 def _check_input(layer, x, features):
+    """``x`` as an array of shape (batch, features), or a ValueError naming the layer and both shapes."""
+    x = np.asarray(x)
     if x.ndim != 2 or x.shape[1] != features:
-        raise ValueError(f"{layer} expects input of shape (batch, {features}), got shape {x.shape}; "
+        raise ValueError(f"{layer.name} expects input of shape (batch, {features}), got shape {x.shape}; "
                          f"check the layer sizes and that images are flattened to rows")
+    return x
 
 
 class Dense:
@@ -30,13 +34,18 @@ class Dense:
 
     def __init__(self, params, grads, index):
         self.params, self.grads = params, grads
+        self.index = index
         self.w, self.b = f"W{index}", f"b{index}"
-        self.name = f"Dense layer {index} ({self.w} of shape {params[self.w].shape})"
         self.need_dx = True
+
+    @property
+    def name(self):
+        """'Dense layer 1 (W1 of shape (784, 100))', with the shape W has now."""
+        return f"Dense layer {self.index} ({self.w} of shape {np.shape(self.params[self.w])})"
 
     def forward(self, x, train=False):
         W = self.params[self.w]
-        _check_input(self.name, x, W.shape[0])
+        x = _check_input(self, x, W.shape[0])
         self.x = x
         y = x @ W
         y += self.params[self.b]
@@ -81,8 +90,8 @@ class BatchNorm:
     """
 
     def __init__(self, params, grads, index, momentum=0.9, eps=1e-5):
-        if not 0 <= momentum < 1:
-            raise ValueError(f"batch-norm momentum must be in [0, 1), got {momentum}")
+        if not is_number(momentum) or not 0 <= momentum < 1:
+            raise ValueError(f"batch-norm momentum must be a number in [0, 1) (e.g. 0.9), got {momentum!r}")
         self.params, self.grads = params, grads
         self.g, self.b = f"gamma{index}", f"beta{index}"
         self.name = f"BatchNorm layer {index}"
@@ -93,7 +102,7 @@ class BatchNorm:
         self.running_var = np.ones(n, dtype)
 
     def forward(self, x, train=False):
-        _check_input(self.name, x, self.params[self.g].shape[0])
+        x = _check_input(self, x, self.params[self.g].shape[0])
         if train:
             if x.shape[0] < 2:
                 raise ValueError(f"{self.name}: training mode needs a batch of at least 2 rows to "
@@ -134,8 +143,9 @@ class Dropout:
     """
 
     def __init__(self, ratio, rng, name="Dropout"):
-        if not 0 <= ratio < 1:
-            raise ValueError(f"dropout ratio must be in [0, 1) (the share of units dropped), got {ratio}")
+        if not is_number(ratio) or not 0 <= ratio < 1:
+            raise ValueError(f"dropout ratio must be a number in [0, 1) (the share of units dropped, "
+                             f"e.g. 0.5), got {ratio!r}")
         self.ratio, self.rng, self.name = ratio, rng, name
         self.frozen = False
         self.mask = None
@@ -162,7 +172,7 @@ class RReLU:
     """
 
     def __init__(self, rng, lower=1 / 8, upper=1 / 3, name="RReLU"):
-        if not 0 <= lower <= upper < 1:
+        if not (is_number(lower) and is_number(upper) and 0 <= lower <= upper < 1):
             raise ValueError(f"RReLU needs 0 <= lower <= upper < 1, got lower={lower}, upper={upper}")
         self.rng, self.lower, self.upper, self.name = rng, lower, upper, name
         self.frozen = False
@@ -192,7 +202,7 @@ class PReLU:
         self.name = f"PReLU layer {index}"
 
     def forward(self, x, train=False):
-        _check_input(self.name, x, self.params[self.a].shape[0])
+        x = _check_input(self, x, self.params[self.a].shape[0])
         self.x = x
         return np.where(x > 0, x, self.params[self.a] * x)
 
@@ -203,25 +213,48 @@ class PReLU:
 
 
 def softmax(scores):
-    """softmax(s)_k = exp(s_k − max s) / Σ_j exp(s_j − max s), row by row (stable)."""
-    e = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    """softmax(s)_k = exp(s_k − max s) / Σ_j exp(s_j − max s), row by row (stable); a 1-D
+    ``scores`` is one row."""
+    scores = np.asarray(scores)
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _one_hot_to_int(t, n, classes):
+    if t.shape != (n, classes):
+        raise ValueError(f"one-hot labels must have shape ({n}, {classes}) to match the scores, "
+                         f"got {t.shape}")
+    hard = (t == 0) | (t == 1)
+    if not hard.all():
+        rows = np.flatnonzero(~hard.all(axis=1))
+        raise ValueError(f"one-hot labels must hold only 0s and 1s; row {rows[0]} is {t[rows[0]]} "
+                         f"({len(rows)} row{'s' if len(rows) > 1 else ''} like this). Soft labels (probabilities) are not supported: "
+                         f"use hard labels, e.g. t.argmax(axis=1)")
+    ones = t.sum(axis=1)
+    if not (ones == 1).all():
+        row = int(np.flatnonzero(ones != 1)[0])
+        raise ValueError(f"every one-hot row needs exactly one 1; row {row} has {int(ones[row])} "
+                         f"({int(np.sum(ones != 1))} row{'s' if np.sum(ones != 1) > 1 else ''} like this). Check how the labels were encoded, or "
+                         f"give integer labels 0..{classes - 1} instead")
+    return t.argmax(axis=1)
 
 
 def labels_to_int(t, n, classes):
     """Integer labels from integer labels (n,) or one-hot (n, classes), with clear errors."""
     t = np.asarray(t)
+    if t.dtype.kind in "USO":
+        raise TypeError(f"labels must be numbers, got dtype {t.dtype} (e.g. {str(t.flat[0])!r} read from a "
+                        f"CSV file?); convert them with t = np.asarray(t).astype(int)" if t.size else
+                        f"labels must be numbers, got dtype {t.dtype}")
     if t.ndim == 2:
-        if t.shape != (n, classes):
-            raise ValueError(f"one-hot labels must have shape ({n}, {classes}) to match the scores, "
-                             f"got {t.shape}")
-        return t.argmax(axis=1)
+        return _one_hot_to_int(t, n, classes)
     if t.shape != (n,):
         raise ValueError(f"labels must be integers of shape ({n},) or one-hot ({n}, {classes}), "
                          f"got shape {t.shape}")
     if not np.issubdtype(t.dtype, np.integer):
         if not np.all(t == np.round(t)):
-            raise ValueError("integer labels expected (class numbers), got fractional values")
+            raise ValueError("integer labels expected (class numbers), got fractional values"
+                             + (" or NaN/inf" if not np.isfinite(t).all() else ""))
         t = t.astype(np.int64)
     if t.size and (t.min() < 0 or t.max() >= classes):
         raise ValueError(f"labels must lie in 0..{classes - 1}, got values from {t.min()} to {t.max()}")

@@ -14,10 +14,12 @@ layer, the pre-activations, activations and their gradients in ``net.records``
 (``course_lib.diagnostics`` reads them).
 """
 import contextlib
+import inspect
 
 import numpy as np
 
-from . import activations, initializers, layers
+from . import activations, initializers, layers, regularization
+from ._validate import all_finite, describe_nonfinite, finite_array, is_number, nonnegative_float, positive_int
 
 __all__ = ["MLP"]
 
@@ -25,10 +27,67 @@ __all__ = ["MLP"]
 def _make_init(init):
     """``init`` may be a name, a number (std of a normal), or a callable (fan_in, fan_out, rng)."""
     if callable(init):
+        _check_init_signature(init)
         return init
     if isinstance(init, (int, float, np.floating)) and not isinstance(init, bool):
         return initializers.get("normal", std=float(init))
     return initializers.get(init)
+
+
+def _check_init_signature(init):
+    try:
+        signature = inspect.signature(init)
+    except (TypeError, ValueError):          # some builtins have no signature: find out when called
+        return
+    try:
+        signature.bind(1, 1, None)
+    except TypeError:
+        name = getattr(init, "__name__", repr(init))
+        raise TypeError(f"init: an initializer is called as init(fan_in, fan_out, rng) and returns "
+                        f"the (fan_in, fan_out) weights, but {name}{signature} cannot take those three "
+                        f"arguments. Write e.g. lambda fan_in, fan_out, rng: rng.normal(0, 0.01, "
+                        f"(fan_in, fan_out)), or pass a name such as 'he_normal'") from None
+
+
+def _initial_weights(init_fn, fan_in, fan_out, rng, dtype, layer):
+    """W = init_fn(fan_in, fan_out, rng), checked: an array of shape (fan_in, fan_out), all finite."""
+    W = init_fn(fan_in, fan_out, rng)
+    if W is None:
+        raise ValueError(f"init returned None for layer {layer}: the initializer must return the "
+                         f"weights (a forgotten return?)")
+    W = np.asarray(W, dtype=dtype)
+    if W.shape != (fan_in, fan_out):
+        raise ValueError(f"init returned weights of shape {W.shape} for layer {layer}; "
+                         f"expected (fan_in, fan_out) = {(fan_in, fan_out)}")
+    if not all_finite(W):
+        raise ValueError(f"init returned weights with {describe_nonfinite(W)} for layer {layer}; "
+                         f"an initializer must give finite numbers (check its std or limit)")
+    return W
+
+
+def _check_sizes(sizes):
+    if isinstance(sizes, (int, np.integer)):
+        raise TypeError(f"sizes must be a list of layer sizes, e.g. MLP([784, 100, 10]); got the single "
+                        f"number {sizes}. Put all the sizes in one list: MLP({sizes}, 100, 10) passes "
+                        f"100 as the activation and 10 as init")
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(f"sizes must be a list of layer sizes, e.g. [784, 100, 10]; got {sizes!r}") from None
+    if len(sizes) < 2 or any(isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1
+                             for n in sizes):
+        raise ValueError(f"sizes must list at least an input and an output size, all positive "
+                         f"integers, e.g. [784, 100, 10]; got {sizes}")
+    return [int(n) for n in sizes]
+
+
+def _check_dtype(dtype):
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating-point type, np.float32 (fast) or np.float64 (for "
+                        f"gradient checks); got {dtype}, which would round the weights to "
+                        f"{'integers' if dtype.kind in 'iub' else dtype}")
+    return dtype
 
 
 class MLP:
@@ -48,17 +107,14 @@ class MLP:
 
     def __init__(self, sizes, activation="relu", init="he_normal", batchnorm=False, dropout=0.0,
                  weight_decay=0.0, seed=0, dtype=np.float32, bn_momentum=0.9):
-        sizes = list(sizes)
-        if len(sizes) < 2 or any(not isinstance(n, (int, np.integer)) or n < 1 for n in sizes):
-            raise ValueError(f"sizes must list at least an input and an output size, all positive "
-                             f"integers, e.g. [784, 100, 10]; got {sizes}")
-        if weight_decay < 0:
-            raise ValueError(f"weight_decay (λ) must be >= 0, got {weight_decay}")
-        self.sizes, self.dtype = sizes, np.dtype(dtype)
-        self.weight_decay = float(weight_decay)
+        self.sizes, self.dtype = _check_sizes(sizes), _check_dtype(dtype)
+        self.weight_decay = nonnegative_float("weight_decay", weight_decay, " (λ, e.g. 1e-4; 0 turns it off)")
         if batchnorm not in (False, True, "before", "after"):
             raise ValueError(f"batchnorm must be False, True/'before' or 'after', got {batchnorm!r}")
         self.batchnorm = "before" if batchnorm is True else batchnorm
+        if not is_number(dropout) or not 0 <= dropout < 1:
+            raise ValueError(f"dropout ratio must be a number in [0, 1) (the share of hidden units dropped, "
+                             f"e.g. 0.5), got {dropout!r}")
         self.dropout = float(dropout)
         self.rng = np.random.default_rng(seed)
         init_fn = _make_init(init)
@@ -66,42 +122,42 @@ class MLP:
         self.activation = kind or activations.get(activation)
         self.params, self.grads = {}, {}
         self.layers = []
-        n_layers = len(sizes) - 1
-        for i in range(1, n_layers + 1):
-            fan_in, fan_out = sizes[i - 1], sizes[i]
-            W = np.asarray(init_fn(fan_in, fan_out, self.rng), dtype=self.dtype)
-            if W.shape != (fan_in, fan_out):
-                raise ValueError(f"init returned weights of shape {W.shape} for layer {i}; "
-                                 f"expected (fan_in, fan_out) = {(fan_in, fan_out)}")
-            self._add(f"W{i}", W)
-            self._add(f"b{i}", np.zeros(fan_out, self.dtype))
-            self.layers.append(layers.Dense(self.params, self.grads, i))
-            if i == n_layers:
-                break
-            if self.batchnorm:
-                self._add(f"gamma{i}", np.ones(fan_out, self.dtype))
-                self._add(f"beta{i}", np.zeros(fan_out, self.dtype))
-                bn = layers.BatchNorm(self.params, self.grads, i, momentum=bn_momentum)
-                if self.batchnorm == "before":
-                    self.layers.append(bn)
-            if kind == "prelu":
-                self._add(f"alpha{i}", np.full(fan_out, 0.25, self.dtype))
-                act = layers.PReLU(self.params, self.grads, i)
-            elif kind == "rrelu":
-                act = layers.RReLU(self.rng, name=f"RReLU layer {i}")
-            else:
-                act = layers.Activation(self.activation)
-            self.layers.append(act)
-            if self.batchnorm == "after":
-                self.layers.append(bn)
-            if self.dropout:
-                self.layers.append(layers.Dropout(self.dropout, self.rng, name=f"Dropout layer {i}"))
+        for i in range(1, len(self.sizes)):
+            self._add_layer(i, init_fn, kind, bn_momentum)
         self.layers[0].need_dx = False
+        self._shapes = {k: p.shape for k, p in self.params.items()}
         self._act_ids = {id(layer) for layer in self.layers
                          if isinstance(layer, (layers.Activation, layers.PReLU, layers.RReLU))}
         self.last = layers.SoftmaxCrossEntropy()
         self.recording = False
         self.records = []
+
+    def _add_layer(self, i, init_fn, kind, bn_momentum):
+        """Layer i: Dense, and for a hidden layer [BatchNorm] → activation → [Dropout]."""
+        fan_in, fan_out = self.sizes[i - 1], self.sizes[i]
+        self._add(f"W{i}", _initial_weights(init_fn, fan_in, fan_out, self.rng, self.dtype, i))
+        self._add(f"b{i}", np.zeros(fan_out, self.dtype))
+        self.layers.append(layers.Dense(self.params, self.grads, i))
+        if i == len(self.sizes) - 1:
+            return
+        if self.batchnorm:
+            self._add(f"gamma{i}", np.ones(fan_out, self.dtype))
+            self._add(f"beta{i}", np.zeros(fan_out, self.dtype))
+            bn = layers.BatchNorm(self.params, self.grads, i, momentum=bn_momentum)
+            if self.batchnorm == "before":
+                self.layers.append(bn)
+        if kind == "prelu":
+            self._add(f"alpha{i}", np.full(fan_out, 0.25, self.dtype))
+            act = layers.PReLU(self.params, self.grads, i)
+        elif kind == "rrelu":
+            act = layers.RReLU(self.rng, name=f"RReLU layer {i}")
+        else:
+            act = layers.Activation(self.activation)
+        self.layers.append(act)
+        if self.batchnorm == "after":
+            self.layers.append(bn)
+        if self.dropout:
+            self.layers.append(layers.Dropout(self.dropout, self.rng, name=f"Dropout layer {i}"))
 
     def _add(self, key, value):
         self.params[key] = value
@@ -123,14 +179,51 @@ class MLP:
         if x.ndim > 2:
             raise ValueError(f"input must be 2-D, shape (batch, {self.sizes[0]}); got {x.shape}: "
                              f"flatten images with x.reshape(len(x), -1)")
+        if x.ndim < 1 or len(x) == 0:
+            raise ValueError(f"x is an empty batch (shape {x.shape}): loss, gradient and accuracy need at "
+                             f"least one row of shape ({self.sizes[0]},); check the slice or the data split")
+        if x.dtype.kind not in "fiub":
+            finite_array("x", x)                       # strings, objects: a TypeError that says so
+        self._check_params()
         return x.astype(self.dtype, copy=False)
+
+    def _check_finite_input(self, x, first):
+        """NaN or inf in x -> ValueError naming the rows and columns.
+
+        Tested on x itself, or, when layer 1 is narrower than x, on its output ``first`` =
+        x W1 + b1: a NaN or inf in a row of x makes every unit of that row NaN or inf
+        (inf·0 is NaN), so ``first`` is finite whenever x is (only then is x searched)."""
+        if x.shape[1] <= first.shape[1] or not all_finite(first):
+            finite_array("x", x, "Clean or drop those rows first, e.g. keep = np.isfinite(x).all(axis=1).")
+
+    def _check_params(self):
+        """Every parameter still an array of the shape the layer sizes need (it may have been replaced)."""
+        for key, shape in self._shapes.items():
+            p = self.params.get(key)
+            if isinstance(p, np.ndarray) and p.shape == shape and p.dtype.kind == "f":
+                continue
+            if p is None:
+                raise ValueError(f"net.params[{key!r}] is missing; the network needs all of "
+                               f"{', '.join(self._shapes)}")
+            what = (f"has shape {np.shape(p)} now" if np.shape(p) != shape else
+                    f"is a {type(p).__name__}" if not isinstance(p, np.ndarray) else f"has dtype {p.dtype}")
+            layer = "".join(c for c in key if c.isdigit())          # W1, b1, gamma1, ... -> 1
+            raise ValueError(f"net.params[{key!r}] {what}, but layer {layer} of the network built as {self!r} "
+                             f"needs a floating-point array of shape {shape}. Assign one of that shape, e.g. "
+                             f"net.params[{key!r}][...] = new_values, or build a new MLP with the sizes "
+                             f"you want")
 
     def predict(self, x, train=False):
         """Class scores s (before softmax), shape (batch, n_classes)."""
         x = self._as_input(x)
         records = [] if self.recording else None
         for layer in self.layers:
-            out = layer.forward(x, train)
+            if layer is self.layers[0]:
+                with np.errstate(invalid="ignore"):      # NaN in x: reported by the check, not numpy
+                    out = layer.forward(x, train)
+                self._check_finite_input(x, out)
+            else:
+                out = layer.forward(x, train)
             if records is not None and id(layer) in self._act_ids:
                 records.append({"pre": x.copy(), "act": out.copy()})
             x = out
@@ -139,10 +232,7 @@ class MLP:
         return x
 
     def _penalty(self):
-        if not self.weight_decay:
-            return 0.0
-        return 0.5 * self.weight_decay * sum(float(np.sum(W * W)) for k, W in self.params.items()
-                                             if k.startswith("W"))
+        return regularization.l2_penalty(self.weights(), self.weight_decay) if self.weight_decay else 0.0
 
     def loss(self, x, t, train=False):
         """L = −(1/N) Σ_n log softmax(s_n)[t_n] + λ/2 · Σ_l ‖W_l‖²."""
@@ -169,9 +259,8 @@ class MLP:
             else:
                 d = layer.backward(d)
         if self.weight_decay:
-            for k, W in self.params.items():
-                if k.startswith("W"):
-                    self.grads[k] += self.weight_decay * W
+            for i, W in enumerate(self.weights(), start=1):
+                self.grads[f"W{i}"] += regularization.l2_gradient(W, self.weight_decay)
         return loss, self.grads
 
     def gradient(self, x, t):
@@ -182,10 +271,11 @@ class MLP:
         """Share of rows whose highest score is the label (inference mode)."""
         x = self._as_input(x)
         t = layers.labels_to_int(t, len(x), self.sizes[-1])
+        batch_size = positive_int("batch_size", batch_size, " (rows per forward pass)")
         correct = 0
         for i in range(0, len(x), batch_size):
             correct += int(np.sum(self.predict(x[i:i + batch_size]).argmax(axis=1) == t[i:i + batch_size]))
-        return correct / max(len(x), 1)
+        return correct / len(x)
 
     # -- helpers ----------------------------------------------------------------
     def set_frozen(self, frozen):

@@ -9,10 +9,20 @@ rho, beta1, beta2, eps, weight_decay.  Below g = ∂L/∂W, η = lr, t = step co
 
 ``weight_decay`` (λ) adds λ·W to g before the update (coupled L2, as in
 ``torch.optim``); AdamW instead shrinks W directly (decoupled).
+
+``eps = 0`` is allowed (the exact formula, for steps worked out by hand): an entry
+whose gradient has been 0 at every step so far then gets 0/0, which is guarded to a
+zero step instead of NaN.  AdaDelta refuses eps = 0 (it would never move).
+``update`` refuses NaN/inf, missing, extra or None gradients, and the parameters of
+a second network: the state belongs to the arrays it first updated (``reset()`` or a
+new optimizer starts over).
 """
+import weakref
+
 import numpy as np
 
 from ._names import normalize, unknown_name_error
+from ._validate import all_finite, describe_nonfinite
 
 __all__ = ["Optimizer", "get", "names"]
 
@@ -41,36 +51,111 @@ class Optimizer:
         for key in ("eps", "weight_decay"):
             if self.hyper.get(key, 0) < 0:
                 raise ValueError(f"{self.name}: {key} must be >= 0, got {self.hyper[key]}")
+        self.check_hyper()
         self.__dict__.update(self.hyper)
         self.state = {}
         self.t = 0
+        self._owners = {}            # parameter name -> weak reference to the array last updated
+
+    def check_hyper(self):
+        """Method-specific checks of ``self.hyper`` (none by default)."""
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
         return f"optimizers.get({self.name!r}, {args})"
 
-    def update(self, params, grads):
-        """Update every array in ``params`` in place from the array of the same name in ``grads``."""
-        missing = [k for k in params if k not in grads]
-        if missing:
-            raise KeyError(f"{self.name}: no gradient for parameter(s) {missing}")
+    def update(self, params, grads, check_finite=True):
+        """Update every array in ``params`` in place from the array of the same name in ``grads``.
+
+        Refused (ValueError / TypeError, nothing changed): a missing, extra or None gradient,
+        one of another shape, a NaN or inf gradient (unless ``check_finite=False``, for loops
+        that report divergence themselves), and parameters of another network than the one
+        this optimizer's state belongs to (create a new optimizer or call ``reset()``).
+        """
+        grads = self._checked_grads(params, grads, check_finite)
+        self._check_owner(params)
         self.t += 1
         for key, p in params.items():
             g = grads[key]
-            if g.shape != p.shape:
-                raise ValueError(f"{self.name}: gradient of {key!r} has shape {g.shape}, "
-                                 f"but the parameter has shape {p.shape}")
             if self.hyper.get("weight_decay") and self.name != "adamw":
                 g = g + self.weight_decay * p
             if key not in self.state:
                 self.state[key] = self.init_state(p)
+                self._owners[key] = weakref.ref(p)
             self.step(p, g, self.state[key])
+
+    def _checked_grads(self, params, grads, check_finite):
+        """``grads`` as arrays, one per parameter, each of its parameter's shape (and finite)."""
+        for what, d in (("params", params), ("grads", grads)):
+            if not hasattr(d, "items"):
+                raise TypeError(f"{self.name}.update(params, grads): {what} must be a dict of arrays "
+                                f"(e.g. net.params, net.gradient(x, t)), got {type(d).__name__}")
+        missing = [k for k in params if k not in grads]
+        extra = [k for k in grads if k not in params]
+        if missing or extra:
+            raise ValueError(f"{self.name}: grads must have the keys of params, one gradient per parameter; "
+                             + (f"no gradient for {missing}" if missing else "")
+                             + ("; " if missing and extra else "")
+                             + (f"gradients for unknown parameter(s) {extra}" if extra else "")
+                             + f" (params has {list(params)})")
+        checked = {}
+        for key, p in params.items():
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+                raise TypeError(f"{self.name}: parameter {key!r} must be a floating-point numpy array "
+                                f"(it is updated in place), got {type(p).__name__}"
+                                + (f" of dtype {p.dtype}" if isinstance(p, np.ndarray) else ""))
+            g = grads[key]
+            if g is None:
+                raise ValueError(f"{self.name}: the gradient of {key!r} is None (a gradient function "
+                                 f"that forgot to return?)")
+            g = np.asarray(g)
+            if g.shape != p.shape:
+                raise ValueError(f"{self.name}: gradient of {key!r} has shape {g.shape}, "
+                                 f"but the parameter has shape {p.shape}")
+            if check_finite and not all_finite(g):
+                raise ValueError(f"{self.name}: the gradient of {key!r} has {describe_nonfinite(g)}; "
+                                 f"updating with it would make the parameter NaN. The loss or the "
+                                 f"network overflowed before this step: try a smaller learning rate "
+                                 f"or gradient clipping")
+            checked[key] = g
+        return checked
+
+    def _check_owner(self, params):
+        """The state (velocities, moments, step count) belongs to the arrays first updated."""
+        if not self.state:                    # fresh or reset: any parameters may start
+            self._owners.clear()
+            return
+        known = [k for k in params if k in self._owners]
+        foreign = [k for k in known if self._owners[k]() is not params[k]]
+        if foreign and len(foreign) == len(known):
+            raise ValueError(f"{self.name}: this optimizer already holds state (t = {self.t} steps, "
+                             f"its velocities or moments) for other parameter arrays — another network "
+                             f"or a copy. Its state would carry over silently: create a new optimizer "
+                             f"for each network, or call reset() to start over")
+        for k in foreign + [k for k in params if k in self.state and k not in self._owners]:
+            old = next((a for a in self.state[k].values() if isinstance(a, np.ndarray)), None)
+            if old is not None and old.shape != params[k].shape:
+                raise ValueError(f"{self.name}: parameter {k!r} now has shape {params[k].shape}, but "
+                                 f"this optimizer's state for it has shape {old.shape}: create a new "
+                                 f"optimizer or call reset()")
+            self._owners[k] = weakref.ref(params[k])    # the same network, one array replaced
 
     def init_state(self, p):
         return {}
 
     def step(self, p, g, s):
         raise NotImplementedError
+
+
+def _divide(num, den):
+    """num / den, with 0 where den = 0.
+
+    Used only with eps = 0, where den = √h (or √v̂) is 0 exactly where every gradient of that entry
+    so far was 0, so num is 0 too: the guarded 0/0 is a zero step (the entry stays where it is),
+    not NaN.  With eps > 0 the division is the plain formula.
+    """
+    out = np.zeros_like(num)
+    return np.divide(num, den, out=out, where=den != 0)
 
 
 class SGD(Optimizer):
@@ -123,7 +208,7 @@ class AdaGrad(Optimizer):
     def step(self, p, g, s):
         h = s["h"]
         h += g * g
-        p -= self.lr * g / (np.sqrt(h) + self.eps)
+        p -= self.lr * g / (np.sqrt(h) + self.eps) if self.eps else _divide(self.lr * g, np.sqrt(h))
 
 
 class RMSProp(Optimizer):
@@ -137,13 +222,19 @@ class RMSProp(Optimizer):
         h = s["h"]
         h *= self.rho
         h += (1 - self.rho) * g * g
-        p -= self.lr * g / (np.sqrt(h) + self.eps)
+        p -= self.lr * g / (np.sqrt(h) + self.eps) if self.eps else _divide(self.lr * g, np.sqrt(h))
 
 
 class AdaDelta(Optimizer):
     """Zeiler 2012:  h ← ρ h + (1 − ρ) g²;  Δ = −√(d + ε)/√(h + ε) · g;
     d ← ρ d + (1 − ρ) Δ²;  W ← W + η Δ   (η = 1 in the paper: no learning rate to tune)"""
     name, defaults = "adadelta", {"lr": 1.0, "rho": 0.95, "eps": 1e-6, "weight_decay": 0.0}
+
+    def check_hyper(self):
+        if self.hyper["eps"] <= 0:
+            raise ValueError(f"adadelta: eps must be > 0, got eps={self.hyper['eps']}: with ε = 0 the "
+                             f"first step √(d + ε)/√(h + ε)·g = 0 (d starts at 0), so AdaDelta never moves. "
+                             f"The default is 1e-6")
 
     def init_state(self, p):
         return {"h": np.zeros_like(p), "d": np.zeros_like(p)}
@@ -177,7 +268,8 @@ class Adam(Optimizer):
 
     def step(self, p, g, s):
         m_hat, v_hat = self.moments(g, s)
-        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        p -= (self.lr * m_hat / (np.sqrt(v_hat) + self.eps) if self.eps
+              else _divide(self.lr * m_hat, np.sqrt(v_hat)))
 
 
 class Nadam(Adam):
@@ -189,7 +281,8 @@ class Nadam(Adam):
     def step(self, p, g, s):
         m_hat, v_hat = self.moments(g, s)
         look_ahead = self.beta1 * m_hat + (1 - self.beta1) * g / (1 - self.beta1 ** self.t)
-        p -= self.lr * look_ahead / (np.sqrt(v_hat) + self.eps)
+        p -= (self.lr * look_ahead / (np.sqrt(v_hat) + self.eps) if self.eps
+              else _divide(self.lr * look_ahead, np.sqrt(v_hat)))
 
 
 class AdamW(Adam):
@@ -200,7 +293,8 @@ class AdamW(Adam):
 
     def step(self, p, g, s):
         m_hat, v_hat = self.moments(g, s)
-        p -= self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + self.weight_decay * p)
+        ratio = m_hat / (np.sqrt(v_hat) + self.eps) if self.eps else _divide(m_hat, np.sqrt(v_hat))
+        p -= self.lr * (ratio + self.weight_decay * p)
 
 
 _CLASSES = {c.name: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, Nadam, AdamW)}

@@ -13,6 +13,7 @@ take a network only use ``net.weights()`` and ``net.predict(x, train=True)``.
 import numpy as np
 
 from .layers import softmax
+from ._validate import positive_int
 
 __all__ = ["l2_penalty", "l2_gradient", "max_norm", "column_norms", "max_norm_constraint",
            "mc_dropout", "predictive_entropy"]
@@ -106,8 +107,7 @@ def mc_dropout(net, x, samples=30):
     predictive entropy H(mean) per row, an uncertainty (0 = certain, log K = no idea).
     Batch-norm running statistics, if any, are left unchanged.
     """
-    if not isinstance(samples, (int, np.integer)) or isinstance(samples, bool) or samples < 1:
-        raise ValueError(f"samples must be a positive integer (e.g. 30), got {samples!r}")
+    samples = positive_int("samples", samples, " (e.g. 30)")
     keep = getattr(net, "preserving_statistics", None)
     total = None
     for _ in range(samples):

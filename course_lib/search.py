@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from .data import _rng     # seed: an int or a np.random.Generator
+from ._validate import positive_int
 
 __all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
            "run_trials", "best_trial", "top_trials", "column", "in_region"]
@@ -94,8 +95,7 @@ def _space(space):
 def random_configs(space, n, seed=0):
     """``n`` configurations, each hyperparameter log-uniform in its (low, high): a list of dicts."""
     space = _space(space)
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n (the number of trials) must be a positive integer, got {n!r}")
+    n = positive_int("n", n, " (the number of trials)")
     rng = _rng(seed)
     values = {name: log_uniform(low, high, n, rng) for name, (low, high) in space.items()}
     return [{name: float(v[i]) for name, v in values.items()} for i in range(n)]
@@ -105,8 +105,7 @@ def grid_configs(space, per_axis):
     """Every combination of ``per_axis`` log-spaced values per hyperparameter (ends included):
     per_axis ** len(space) configurations, a list of dicts."""
     space = _space(space)
-    if not isinstance(per_axis, (int, np.integer)) or isinstance(per_axis, bool) or per_axis < 1:
-        raise ValueError(f"per_axis must be a positive integer, got {per_axis!r}")
+    per_axis = positive_int("per_axis", per_axis, " (values per hyperparameter)")
     axes = {name: np.logspace(math.log10(lo), math.log10(hi), per_axis) if per_axis > 1
             else np.array([math.sqrt(lo * hi)]) for name, (lo, hi) in space.items()}
     mesh = np.meshgrid(*axes.values(), indexing="ij")

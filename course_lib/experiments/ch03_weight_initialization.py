@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from course_lib import diagnostics, initializers
+from course_lib._validate import positive_int
 
 
 #: The explorer's initialisations: label -> an initializer name, or a function n -> std of a normal
@@ -37,8 +38,7 @@ def init_activations(activation: str = "sigmoid", init: str = "std 1", depth: in
     x ~ N(0, 1) of shape (n, width) through ``depth`` layers a_l = f(a_{l−1} W_l), W_l drawn
     as ``init`` (a label of INIT_CHOICES) says.  Returns (activations a_1..a_depth as a tuple of
     read-only arrays, per-layer means, per-layer stds)."""
-    if not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth must be a positive integer (number of layers), got {depth!r}")
+    depth = positive_int("depth", depth, " (number of layers)")
     if init not in INIT_CHOICES:
         raise ValueError(f"unknown initialisation {init!r}; choose one of {list(INIT_CHOICES)}")
     choice = INIT_CHOICES[init]

@@ -24,7 +24,8 @@ import warnings
 
 import numpy as np
 
-from course_lib import optimizers, surfaces
+from course_lib import optimizers, surfaces, training
+from course_lib._validate import positive_int
 
 __all__ = ["loss_curve", "gradient_noise", "fit_power_law"]
 
@@ -43,7 +44,7 @@ def loss_curve(net, optimizer, x, t, batch_size, steps, eval_every=10, seed=0):
     and record the loss E over *all* of x every ``eval_every`` steps.
 
     batch_size = len(x) is full-batch gradient descent, 1 is single-sample SGD.
-    Batches come from a seeded shuffle, a new one every epoch (every
+    Batches come from a seeded shuffle (``training.minibatches``), a new one every epoch (every
     len(x) // batch_size steps). Returns a dict of arrays:
 
     - ``step``: 0, eval_every, 2·eval_every, ..., steps (updates done);
@@ -52,20 +53,14 @@ def loss_curve(net, optimizer, x, t, batch_size, steps, eval_every=10, seed=0):
       not counted), so runs compare by wall time. Times vary from run to run.
     """
     _check(x, t, batch_size)
-    for name, value in (("steps", steps), ("eval_every", eval_every)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    n = len(x)
-    per_epoch = n // batch_size
-    rng = np.random.default_rng(seed)
+    steps, eval_every = positive_int("steps", steps), positive_int("eval_every", eval_every)
+    batches = training.minibatches(len(x), batch_size, steps, np.random.default_rng(seed),
+                                   shuffle_full_batch=False)
     record = {"step": [0], "loss": [float(net.loss(x, t))], "time": [0.0]}
-    spent, order = 0.0, None
+    spent = 0.0
     for step in range(steps):
         start = time.perf_counter()
-        pos = (step % per_epoch) * batch_size
-        if pos == 0:
-            order = rng.permutation(n) if batch_size < n else np.arange(n)
-        idx = order[pos:pos + batch_size]
+        idx = next(batches)
         _, grads = net.loss_and_gradient(x[idx], t[idx])
         optimizer.update(net.params, grads)
         spent += time.perf_counter() - start
@@ -101,8 +96,7 @@ def gradient_noise(net, x, t, batch_sizes, repeats=20, seed=0):
     sizes = [int(b) for b in given]
     for b in sizes:
         _check(x, t, b, name="every batch size")
-    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    repeats = positive_int("repeats", repeats)
     keys = sorted(net.params)
     full = _flat(net.loss_and_gradient(x, t)[1], keys)
     rng = np.random.default_rng(seed)

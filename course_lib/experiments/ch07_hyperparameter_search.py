@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from course_lib import data, search
+from course_lib._validate import positive_int
 from course_lib.data import _rng     # seed: an int or a np.random.Generator
 from course_lib.network import MLP
 from course_lib.optimizers import get
@@ -42,8 +43,7 @@ def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.
     bounds = _space(space)
     if important not in bounds:
         raise ValueError(f"important must be one of {list(bounds)}, got {important!r}")
-    if not isinstance(problems, (int, np.integer)) or isinstance(problems, bool) or problems < 1:
-        raise ValueError(f"problems must be a positive integer, got {problems!r}")
+    problems = positive_int("problems", problems)
     rng = _rng(seed)
     lo, hi = (math.log10(b) for b in bounds[important])
     peaks = rng.uniform(lo, hi, problems)

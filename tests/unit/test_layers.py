@@ -150,3 +150,19 @@ def test_weight_decay_adds_half_lambda_sum_of_squares_over_weights_only():
     np.testing.assert_allclose(g1["W1"], g0["W1"] + 0.5 * decayed.params["W1"])
     np.testing.assert_allclose(g1["gamma1"], g0["gamma1"])       # γ, β and biases are not decayed
     np.testing.assert_allclose(g1["b2"], g0["b2"])
+
+
+def test_layers_take_lists_and_softmax_takes_one_row():
+    params, grads = {"W1": np.ones((2, 3)), "b1": np.zeros(3)}, {"W1": np.zeros((2, 3)), "b1": np.zeros(3)}
+    np.testing.assert_array_equal(layers.Dense(params, grads, 1).forward([[1.0, 2.0]]), [[3.0, 3.0, 3.0]])
+    np.testing.assert_allclose(layers.softmax([0.0, 0.0]), [0.5, 0.5])
+    np.testing.assert_allclose(layers.softmax(np.zeros((2, 4))), 0.25)
+
+
+def test_labels_with_nan_and_ratios_given_as_strings():
+    with pytest.raises(ValueError, match="fractional values or NaN/inf"):
+        layers.labels_to_int(np.array([0.0, np.nan]), 2, 3)
+    with pytest.raises(ValueError, match="dropout ratio must be a number"):
+        layers.Dropout("0.5", np.random.default_rng(0))
+    with pytest.raises(ValueError, match="batch-norm momentum must be a number"):
+        layers.BatchNorm({"gamma1": np.ones(2), "beta1": np.zeros(2)}, {}, 1, momentum="0.9")

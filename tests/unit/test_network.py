@@ -143,3 +143,146 @@ def test_batchnorm_after_the_activation():
     assert rec["act"].min() >= 0                              # recorded before the normalisation
     with pytest.raises(ValueError, match="batchnorm must be"):
         MLP([5, 6, 3], batchnorm="middle")
+
+
+# -- misuses a new user tries: each gets a message naming the mistake (issue 10) ------------------
+def _toy(n=12):
+    rng = np.random.default_rng(0)
+    return rng.random((n, 4)).astype(np.float32), rng.integers(0, 3, n)
+
+
+@pytest.mark.parametrize("call", ["loss", "gradient", "accuracy"])
+def test_an_empty_batch_is_refused_not_nan(call):
+    x, t = _toy()
+    with pytest.raises(ValueError, match=r"x is an empty batch \(shape \(0, 4\)\)"):
+        getattr(MLP([4, 5, 3]), call)(x[:0], t[:0])
+
+
+def test_nan_or_inf_in_x_names_rows_and_columns():
+    x, t = _toy()
+    x[3, 2], x[7, 0] = np.nan, np.inf
+    with pytest.raises(ValueError, match=r"x has NaN and inf in 2 entries: rows 3, 7; columns 0, 2"):
+        MLP([4, 5, 3]).loss(x, t)
+    with pytest.raises(ValueError, match="rows 3, 7"):
+        MLP([4, 5, 3]).predict(x)
+
+
+def test_one_hot_labels_must_be_hard_with_one_1_a_row():
+    x, t = _toy()
+    one_hot = np.eye(3)[t]
+    net = MLP([4, 5, 3])
+    assert net.loss(x, one_hot) == pytest.approx(net.loss(x, t))
+    no_one = one_hot.copy()
+    no_one[2] = 0
+    with pytest.raises(ValueError, match="exactly one 1; row 2 has 0"):
+        net.loss(x, no_one)
+    with pytest.raises(ValueError, match="Soft labels .* not supported.*argmax"):
+        net.loss(x, np.full((12, 3), 1 / 3))
+
+
+def test_string_labels_and_python_lists():
+    x, t = _toy()
+    net = MLP([4, 5, 3])
+    with pytest.raises(TypeError, match=r"labels must be numbers, got dtype <U.*'\d' read from a CSV.*astype\(int\)"):
+        net.loss(x, t.astype(str))
+    assert net.loss(x.tolist(), t.tolist()) == pytest.approx(net.loss(x, t))
+
+
+def test_an_integer_dtype_is_refused():
+    with pytest.raises(TypeError, match="dtype must be a floating-point type.*got int32.*integers"):
+        MLP([4, 5, 3], dtype=np.int32)
+
+
+def test_a_replaced_weight_of_the_wrong_shape_reports_its_current_shape():
+    x, t = _toy()
+    net = MLP([4, 5, 3])
+    net.params["W1"] = np.zeros((4, 7), np.float32)
+    with pytest.raises(ValueError, match=r"net.params\['W1'\] has shape \(4, 7\) now, but layer 1 .*shape \(4, 5\)"):
+        net.loss(x, t)
+    net.params["W1"] = np.zeros((4, 5), np.float32)          # the right shape: accepted
+    net.params["W2"] = np.zeros((6, 3), np.float32)
+    with pytest.raises(ValueError, match=r"'W2'\] has shape \(6, 3\) now.*\(5, 3\)"):
+        net.gradient(x, t)
+    net.params["W2"] = np.zeros((5, 3))
+    assert np.isfinite(net.loss(x, t))
+    dense = net.layers[0]
+    net.params["W1"] = np.zeros((9, 5), np.float32)
+    with pytest.raises(ValueError, match=r"Dense layer 1 \(W1 of shape \(9, 5\)\)"):   # the layer, too
+        dense.forward(x)
+
+
+def test_an_initializer_with_the_wrong_signature_or_nonfinite_weights():
+    with pytest.raises(TypeError, match=r"init\(fan_in, fan_out, rng\).*<lambda>\(n\)"):
+        MLP([4, 5, 3], init=lambda n: np.zeros((n, n)))
+    with pytest.raises(ValueError, match="NaN in 20 entries.*layer 1.*finite"):
+        MLP([4, 5, 3], init=lambda a, b, rng: np.full((a, b), np.nan))
+    with pytest.raises(ValueError, match="inf in 15 entries.*layer 2"):
+        MLP([4, 5, 3], init=lambda a, b, rng: np.full((a, b), np.inf if a == 5 else 0.1))
+    with pytest.raises(ValueError, match="returned None.*forgotten return"):
+        MLP([4, 5, 3], init=lambda a, b, rng: None)
+    with pytest.raises(ValueError, match=r"expected \(fan_in, fan_out\) = \(4, 5\)"):   # kept
+        MLP([4, 5, 3], init=lambda a, b, rng: np.zeros((b, a)))
+
+
+def test_mlp_arguments():
+    with pytest.raises(TypeError, match=r"sizes must be a list.*MLP\(\[784, 100, 10\]\).*single number 784"):
+        MLP(784, 100, 10)
+    with pytest.raises(ValueError, match="weight_decay must be a finite number, got nan"):
+        MLP([4, 5, 3], weight_decay=float("nan"))
+    with pytest.raises(TypeError, match="weight_decay must be a number, got the string '0'"):
+        MLP([4, 5, 3], weight_decay="0")
+    with pytest.raises(ValueError, match="dropout ratio must be a number"):
+        MLP([4, 5, 3], dropout="0.5")
+    with pytest.raises(ValueError, match="sizes must list"):
+        MLP([4, True, 3])
+
+
+
+def test_weight_decay_penalty_is_regularizations():
+    from course_lib import regularization
+    x, t = _toy()
+    net = MLP([4, 5, 3], weight_decay=0.3, dtype=np.float64)
+    plain = MLP([4, 5, 3], dtype=np.float64)
+    assert net.loss(x, t) - plain.loss(x, t) == pytest.approx(
+        regularization.l2_penalty(net.weights(), 0.3), rel=1e-12)
+
+
+def test_gradcheck_and_diagnostics_name_their_bad_inputs():
+    from course_lib import diagnostics, gradcheck
+    x0 = np.zeros(3)
+    with pytest.raises(ValueError, match="h must be a finite number, got nan"):
+        gradcheck.numerical_gradient(lambda v: float(np.sum(v)), x0, h=float("nan"))
+    with pytest.raises(TypeError, match="f\\(x\\) returned None.*forgotten return"):
+        gradcheck.numerical_gradient(lambda v: None, x0)
+    with pytest.raises(TypeError, match="one number.*shape \\(3,\\)"):
+        gradcheck.numerical_gradient(lambda v: v * 2, x0)
+    assert np.all(x0 == 0)                                  # restored after f failed
+    with pytest.raises(ValueError, match="not finite near element 0"), np.errstate(invalid="ignore"):
+        gradcheck.numerical_gradient(lambda v: float(np.log(v[0])), x0)        # log of −h is NaN
+    with pytest.raises(ValueError, match="relative_error: b has NaN"):
+        gradcheck.relative_error(np.ones(2), np.array([1.0, np.nan]))
+    x, t = _toy()
+    net = MLP([4, 5, 3], dtype=np.float64)
+    with pytest.raises(ValueError, match=r"no parameter 'w1' \(it has W1, b1, W2, b2\); did you mean .*'W1'"):
+        gradcheck.check_network(net, x, t, keys=["w1"])
+    with pytest.raises(ValueError, match="x is empty"):
+        diagnostics.dead_fraction(net, x[:0])
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        diagnostics.layer_stats(net, x, t, lr=0)
+    with pytest.raises(ValueError, match="depth must be a positive integer"):
+        diagnostics.forward_activations(depth=0)
+    with pytest.raises(TypeError, match="width must be a number, got the string '10'"):
+        diagnostics.forward_activations(width="10")
+
+
+@pytest.mark.parametrize("sizes, init", [([4, 5, 3], "he_normal"), ([4, 2, 3], "he_normal"), ([4, 2, 3], "zeros")])
+def test_nan_or_inf_in_x_is_found_whether_layer_1_is_wider_or_narrower_than_x(sizes, init):
+    """Layer 1 narrower than x: the check looks at its output (inf·0 = NaN, so even zero weights show it)."""
+    x, t = _toy()
+    net = MLP(sizes, init=init)
+    assert np.isfinite(net.loss(x, t))
+    for bad in (np.inf, -np.inf, np.nan):
+        y = x.copy()
+        y[4, 1] = bad
+        with pytest.raises(ValueError, match=r"x has (NaN|inf) in 1 entry: row 4; column 1"):
+            net.loss(y, t)

@@ -131,5 +131,76 @@ def test_bad_input():
     opt = optimizers.get("sgd")
     with pytest.raises(ValueError, match=r"'w' has shape \(2,\)"):
         opt.update({"w": np.zeros(3)}, {"w": np.zeros(2)})
-    with pytest.raises(KeyError, match="no gradient"):
+    with pytest.raises(ValueError, match="no gradient"):          # not a bare KeyError
         opt.update({"w": np.zeros(3)}, {})
+
+
+# -- misuses (issue 10): each refused with a message naming it, nothing updated -----------------
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam", "nadam", "adamw"])
+def test_eps_zero_is_guarded_a_zero_gradient_entry_stays_put(name):
+    """eps = 0 is allowed (the exact formula, as the hand-worked steps above use) and the 0/0
+    of an entry whose gradient has always been 0 is a zero step, not NaN."""
+    opt = optimizers.get(name, lr=0.1, eps=0.0, **({"weight_decay": 0.0} if name == "adamw" else {}))
+    p = np.array([1.0, 2.0])
+    for _ in range(3):
+        opt.update({"w": p}, {"w": np.array([0.5, 0.0])})
+    assert np.all(np.isfinite(p)) and p[1] == 2.0 and p[0] < 1.0
+
+
+def test_eps_zero_is_refused_for_adadelta_which_would_never_move():
+    with pytest.raises(ValueError, match=r"adadelta: eps must be > 0.*never moves"):
+        optimizers.get("adadelta", eps=0.0)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_nonfinite_gradient_is_refused_and_nothing_changes(bad):
+    opt = optimizers.get("adam", lr=0.1)
+    p = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"gradient of 'w' has (NaN|inf) in 1 of 3 entries.*smaller learning rate"):
+        opt.update({"w": p}, {"w": np.array([0.1, bad, 0.1])})
+    assert p.tolist() == [1.0, 2.0, 3.0] and opt.t == 0 and not opt.state
+    with np.errstate(invalid="ignore"):
+        opt.update({"w": p}, {"w": np.array([0.1, bad, 0.1])}, check_finite=False)   # a loop that reports it
+    assert np.isnan(p[1])
+
+
+def test_extra_missing_and_none_gradients():
+    p = {"W1": np.zeros(2), "b1": np.zeros(1)}
+    opt = optimizers.get("sgd")
+    with pytest.raises(ValueError, match=r"no gradient for \['b1'\]"):
+        opt.update(p, {"W1": np.ones(2)})
+    with pytest.raises(ValueError, match=r"gradients for unknown parameter\(s\) \['W2'\]"):
+        opt.update(p, {"W1": np.ones(2), "b1": np.ones(1), "W2": np.ones(3)})
+    with pytest.raises(ValueError, match="gradient of 'b1' is None.*forgot to return"):
+        opt.update(p, {"W1": np.ones(2), "b1": None})
+    with pytest.raises(TypeError, match="grads must be a dict"):
+        opt.update(p, [np.ones(2), np.ones(1)])
+    opt.update(p, {"W1": [1.0, 1.0], "b1": [1.0]})            # lists are arrays
+    assert p["W1"].tolist() == [-0.01, -0.01]
+
+
+@pytest.mark.parametrize("second_shape", [(3,), (4,)])
+def test_one_optimizer_reused_for_a_second_network(second_shape):
+    opt = optimizers.get("adam")
+    first = {"w": np.zeros(3)}
+    opt.update(first, {"w": np.ones(3)})
+    second = {"w": np.zeros(second_shape)}
+    with pytest.raises(ValueError, match=r"another network.*create a new optimizer.*or call reset\(\)"):
+        opt.update(second, {"w": np.ones(second_shape)})
+    assert np.all(second["w"] == 0) and opt.t == 1
+    opt.update({"w": first["w"]}, {"w": np.ones(3)})          # a new dict around the same array: fine
+    assert opt.t == 2
+    opt.state, opt.t = {}, 0                                    # what reset() does
+    opt.update(second, {"w": np.ones(second_shape)})
+    assert opt.t == 1
+
+
+def test_a_replaced_parameter_array_of_the_same_network():
+    opt = optimizers.get("momentum")
+    params = {"W1": np.zeros(3), "b1": np.zeros(2)}
+    opt.update(params, {"W1": np.ones(3), "b1": np.ones(2)})
+    params["W1"] = np.ones(3)                                   # the user sets one array: same shape, fine
+    opt.update(params, {"W1": np.ones(3), "b1": np.ones(2)})
+    params["W1"] = np.ones(5)
+    with pytest.raises(ValueError, match=r"'W1' now has shape \(5,\).*state for it has shape \(3,\).*reset\(\)"):
+        opt.update(params, {"W1": np.ones(5), "b1": np.ones(2)})

@@ -139,3 +139,97 @@ def test_progress_bar_appears_only_for_runs_longer_than_the_delay(capsys, monkey
     monkeypatch.setattr(training, "PROGRESS_DELAY", 0.0)
     train(MLP([4, 5, 3], seed=0), "sgd", x, t, steps=5, batch_size=10, progress=True, desc="shown run")
     assert "shown run" in capsys.readouterr().err
+
+
+# -- misuses (issue 10) --------------------------------------------------------------------------
+def test_nan_in_the_training_data_is_bad_data_not_a_learning_rate_problem():
+    x, t = _small()
+    x = x.copy()
+    x[5, 1] = np.nan
+    with pytest.raises(ValueError, match=r"x_train has NaN in 1 entry: row 5; column 1\. This is bad data, "
+                                         r"not a learning-rate problem"):
+        train(MLP([2, 4, 3]), "sgd", x, t, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="x_test has NaN"):
+        train(MLP([2, 4, 3]), "sgd", x[6:], t[6:], x[:6], t[:6], epochs=1, progress=False)
+
+
+def test_a_network_broken_before_training_is_named_not_blamed_on_the_learning_rate():
+    x, t = _small()
+    net = MLP([2, 4, 3])
+    net.params["b1"][0] = np.nan
+    with pytest.raises(ValueError, match="parameters b1 hold NaN or inf before training"):
+        train(net, "sgd", x, t, epochs=1, progress=False)
+
+
+def test_a_divergence_on_the_very_last_update_still_raises():
+    x, t = _small()
+    with pytest.raises(TrainingDiverged, match=r"after the last update \(step 0\) W1, b1, W2, b2 hold NaN or inf") as err:
+        with np.errstate(all="ignore"):
+            train(MLP([2, 20, 3], seed=0), optimizers.get("sgd", lr=1e300), x, t, steps=1, progress=False)
+    assert np.isfinite(err.value.history["loss"]).all() and err.value.history["loss"].size == 1
+
+
+@pytest.mark.parametrize("bad_lr", [0.0, -0.1, float("nan")])
+def test_a_schedule_that_returns_a_learning_rate_that_is_not_positive(bad_lr):
+    x, t = _small()
+    sched = lambda step: 0.1 if step < 3 else bad_lr
+    with pytest.raises(ValueError, match=rf"the schedule returned lr={bad_lr!r} at step 3: a learning rate must be a finite number > 0"):
+        train(MLP([2, 4, 3]), "sgd", x, t, steps=5, schedule=sched, progress=False)
+
+
+@pytest.mark.parametrize("clip", [0, -1, float("nan")])
+def test_clip_norm_zero_is_refused_like_a_negative_one(clip):
+    x, t = _small()
+    with pytest.raises(ValueError, match="clip_norm must be"):
+        train(MLP([2, 4, 3]), "sgd", x, t, epochs=1, clip_norm=clip, progress=False)
+
+
+def test_an_empty_training_set_and_something_that_is_not_an_optimizer():
+    x, t = _small()
+    with pytest.raises(ValueError, match="x_train has no rows"):
+        train(MLP([2, 4, 3]), "sgd", x[:0], t[:0], epochs=1, progress=False)
+    with pytest.raises(TypeError, match=r"optimizer must be an optimizer such as optimizers.get\('sgd', lr=0.1\).*MLP"):
+        train(MLP([2, 4, 3]), MLP([2, 4, 3]), x, t, epochs=1, progress=False)
+    with pytest.raises(TypeError, match="the class SGD"):
+        train(MLP([2, 4, 3]), optimizers.SGD, x, t, epochs=1, progress=False)
+
+
+def test_a_batch_larger_than_the_data_warns_that_it_became_full_batch():
+    x, t = _small()
+    with pytest.warns(UserWarning, match="batch_size=500 is larger than the 300 training rows.*full-batch"):
+        hist = train(MLP([2, 4, 3]), "sgd", x, t, epochs=2, batch_size=500, progress=False)
+    assert hist["loss"].size == 2
+
+
+def test_lists_labels_and_unknown_keywords():
+    x, t = _small()
+    a = train(MLP([2, 4, 3]), "sgd", x.tolist(), t.tolist(), steps=3, progress=False)
+    b = train(MLP([2, 4, 3]), "sgd", x, t, steps=3, progress=False)
+    np.testing.assert_array_equal(a["loss"], b["loss"])
+    with pytest.raises(TypeError, match="labels must be numbers.*astype"):
+        train(MLP([2, 4, 3]), "sgd", x, t.astype(str), steps=3, progress=False)
+    with pytest.raises(TypeError, match="unexpected keyword 'batchsize'. Did you mean 'batch_size'"):
+        train(MLP([2, 4, 3]), "sgd", x, t, steps=3, batchsize=10)
+    with pytest.raises(TypeError, match="steps must be a whole number, got 3.0: write steps=3"):
+        train(MLP([2, 4, 3]), "sgd", x, t, steps=3.0)
+
+
+def test_settings_object_gives_the_same_run_as_keywords():
+    from course_lib.training import TrainSettings
+    x, t = _small()
+    cfg = TrainSettings(steps=6, batch_size=50, seed=3, progress=False)
+    a = train(MLP([2, 4, 3]), "sgd", x, t, settings=cfg)
+    b = train(MLP([2, 4, 3]), "sgd", x, t, steps=6, batch_size=50, seed=3, progress=False)
+    np.testing.assert_array_equal(a["loss"], b["loss"])
+    c = train(MLP([2, 4, 3]), "sgd", x, t, settings=cfg, seed=4)        # a keyword overrides a field
+    assert not np.array_equal(a["loss"], c["loss"])
+    with pytest.raises(Exception):
+        cfg.steps = 7                                                    # frozen
+
+
+def test_minibatches_cover_each_epoch_once():
+    from course_lib.training import minibatches
+    batches = list(minibatches(10, 3, 6, np.random.default_rng(0)))
+    assert [len(b) for b in batches] == [3] * 6
+    assert len(set(np.concatenate(batches[:3]))) == 9                    # 3 per epoch, 1 row left over
+    assert list(minibatches(4, 4, 1, None, shuffle_full_batch=False))[0].tolist() == [0, 1, 2, 3]
