@@ -6,7 +6,6 @@ import functools
 import numpy as np
 
 from course_lib import optimizers, surfaces
-from course_lib.experiments.ch04_optimizers import ADAPTIVE
 from course_lib.plots._style import (FONT_MIN, MARKERS, PALETTE, STYLE, SlideFigure, slide_style, _axes,
                                      _figure, _mapping, _style_of, _styled)
 
@@ -248,12 +247,15 @@ def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.
     return fig
 
 
-def plot_effective_steps(curves: dict, surface: str, figsize=(10.0, 3.6)):
-    """Effective step sizes on a log scale: one colour per method, x solid, y dashed."""
+def plot_effective_steps(curves: dict, surface: str, figsize=(10.0, 3.6), order=()):
+    """Effective step sizes on a log scale: one colour per method, x solid, y dashed.
+
+    ``order``: the full list of methods the caller may show, so a method keeps its colour when
+    others are hidden (a method not in it takes the colour of its position in ``curves``)."""
     fig, ax = _fast_figure(figsize, [0.08, 0.15, 0.6, 0.75])
     with slide_style():
         for i, (name, (k, eff)) in enumerate(curves.items()):
-            colour = PALETTE[ADAPTIVE.index(name) if name in ADAPTIVE else i]
+            colour = PALETTE[order.index(name) if name in order else i]
             ax.plot(k, eff[:, 0], color=colour, ls="-", label=f"{name}, x")
             ax.plot(k, eff[:, 1], color=colour, ls="--", label=f"{name}, y")
         ax.set_yscale("log")

@@ -109,7 +109,7 @@ def effective_step_explorer(surface: str = "dlfs"):
 
     def draw(surface, names, lr, decay, steps):
         curves = {n: effective_step_sizes(n, surface, lr, decay, steps) for n in names}
-        return plot_effective_steps(curves, surface)
+        return plot_effective_steps(curves, surface, order=ADAPTIVE)
 
     return explorer_layout(
         "Adaptive methods: the step size each coordinate gets", controls, live_figure(draw, controls),
