@@ -103,6 +103,8 @@ def test_07_log_uniform_checker():
         "not fixed numbers": lambda lo, hi, n, rng: 10 ** rng.uniform(-6, -2, n),
         "not with np.random": lambda lo, hi, n, rng: 10 ** np.random.uniform(np.log10(lo), np.log10(hi), n),
         "expected shape": lambda lo, hi, n, rng: 10 ** rng.uniform(np.log10(lo), np.log10(hi)),
+        "ignores rng": lambda lo, hi, n, rng: np.logspace(np.log10(lo), np.log10(hi), n),
+        "np.logspace": lambda lo, hi, n, rng: np.logspace(np.log10(lo), np.log10(hi), n),
         "not uniform": lambda lo, hi, n, rng: 10 ** np.clip(rng.normal(np.log10(lo * hi) / 2, 1, n),
                                                              np.log10(lo), np.log10(hi)),
     }
@@ -121,6 +123,9 @@ def test_07_pick_best_checker():
         "best TRAINING accuracy": lambda tr: int(np.nanargmax([t["train_acc"] for t in tr])),
         "diverged trial": lambda tr: int(np.argmax([t["val_acc"] for t in tr])),
         "LOWEST": lambda tr: int(np.nanargmin([t["val_acc"] for t in tr])),
+        "averaging validation and test": lambda tr: int(np.nanargmax([(t["val_acc"] + t["test_acc"]) / 2
+                                                                      for t in tr])),
+        "smallest gap": lambda tr: int(np.nanargmin([t["train_acc"] - t["val_acc"] for t in tr])),
         "return its index": lambda tr: tr[right(tr)],
         "On a tie": lambda tr: len(tr) - 1 - int(np.nanargmax([t["val_acc"] for t in tr][::-1])),
     }
