@@ -341,3 +341,59 @@ def test_mlp_trial_small_and_diverged():
     diverged = experiment.mlp_trial(1e8, 0.0, (x[:40] * 1e3, t[:40], x[40:], t[40:]), sizes=(6, 8, 2),
                                 epochs=5, batch_size=20)
     assert np.isnan(diverged["val_acc"]) and np.isnan(diverged["train_acc"])
+
+
+# ---------------------------------------------------------------- the content-pass experiments
+
+def _tiny(n=100, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 6)).astype(np.float32)
+    return x, (x[:, 0] > 0).astype(int)
+
+
+def test_decay_per_step():
+    per_step, over_run = experiment.decay_per_step(1e-2, 1e-4, 100)
+    assert per_step == pytest.approx(1e-6) and over_run == pytest.approx(1 - (1 - 1e-6) ** 100)
+    assert experiment.decay_per_step(0.1, 0.1, 0) == (pytest.approx(0.01), 0.0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        experiment.decay_per_step(0.1, -1.0, 10)
+    with pytest.raises(ValueError, match="steps"):
+        experiment.decay_per_step(0.1, 0.1, 2.5)
+
+
+def test_fit_final_trains_on_every_row_it_is_given():
+    x, t = _tiny()
+    net = experiment.fit_final(0.1, 0.0, x, t, sizes=(6, 8, 2), epochs=20, batch_size=20)
+    assert net.accuracy(x, t) > 0.8
+    again = experiment.fit_final(0.1, 0.0, x, t, sizes=(6, 8, 2), epochs=20, batch_size=20)
+    np.testing.assert_array_equal(net.params["W1"], again.params["W1"])
+    fewer = experiment.fit_final(0.1, 0.0, x[:60], t[:60], sizes=(6, 8, 2), epochs=20, batch_size=20)
+    assert not np.array_equal(net.params["W1"], fewer.params["W1"])
+
+
+def test_cross_validate_and_seed_spread():
+    x, t = _tiny()
+    folds = experiment.cross_validate(0.1, 0.0, x, t, k=4, sizes=(6, 8, 2), epochs=10, batch_size=25)
+    assert len(folds) == 4 and all(0 <= f <= 1 for f in folds)
+    (x_tr, t_tr), (x_val, t_val) = search.kfold_splits(x, t, k=4, seed=0)[1]
+    second = experiment.mlp_trial(0.1, 0.0, (x_tr, t_tr, x_val, t_val), sizes=(6, 8, 2), epochs=10,
+                                  batch_size=25)
+    assert folds[1] == second["val_acc"]                     # fold i validates on kfold_splits' fold i
+    seeds = experiment.seed_spread(0.1, 0.0, (x[:75], t[:75], x[75:], t[75:]), seeds=[0, 1, 2],
+                                   sizes=(6, 8, 2), epochs=10, batch_size=25)
+    first = experiment.mlp_trial(0.1, 0.0, (x[:75], t[:75], x[75:], t[75:]), sizes=(6, 8, 2), epochs=10,
+                                 batch_size=25)
+    assert len(seeds) == 3 and seeds[0] == first["val_acc"]
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        experiment.seed_spread(0.1, 0.0, (x[:75], t[:75], x[75:], t[75:]), seeds=[0])
+
+
+def test_grid_vs_random_with_a_centred_grid():
+    space = {"a": (1e-4, 1e-1), "b": (1e-4, 1e-1)}
+    ends = experiment.grid_vs_random(space, "a", problems=300, seed=0)
+    centred = experiment.grid_vs_random(space, "a", problems=300, seed=0, grid="centred")
+    assert centred["random"] == ends["random"]                          # the same random trials
+    assert centred["grid"]["distinct"] == 3
+    assert ends["grid"]["best"] < centred["grid"]["best"] < centred["random"]["best"]
+    with pytest.raises(ValueError, match="centred"):
+        experiment.grid_vs_random(space, "a", grid="middle")
