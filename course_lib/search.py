@@ -18,7 +18,9 @@ from .data import _rng     # seed: an int or a np.random.Generator
 from ._validate import positive_int
 
 __all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
-           "run_trials", "best_trial", "top_trials", "column", "in_region"]
+           "run_trials", "best_trial", "top_trials", "column", "in_region",
+           "centred_grid_configs", "extend_space", "kfold_splits", "standard_error",
+           "rank_correlation"]
 
 
 # ---------------------------------------------------------------- the validation split
@@ -188,3 +190,117 @@ def in_region(trials, region):
         v = column(trials, name)
         keep &= (v >= lo) & (v <= hi)
     return [int(i) for i in np.flatnonzero(keep)]
+
+
+# ---------------------------------------------------------------- added for the content pass (chapter 07)
+
+def centred_grid_configs(space, per_axis):
+    """A fair grid: ``per_axis`` values per hyperparameter at the centres of equal log-cells,
+
+        x_k = 10^(log10 low + (k + ½)·(log10 high − log10 low)/per_axis),   k = 0 … per_axis − 1,
+
+    so no value sits on the boundary of the range (``grid_configs`` puts two of them there).
+    per_axis ** len(space) configurations, a list of dicts.
+    """
+    space = _space(space)
+    if not isinstance(per_axis, (int, np.integer)) or isinstance(per_axis, bool) or per_axis < 1:
+        raise ValueError(f"per_axis must be a positive integer, got {per_axis!r}")
+    axes = {}
+    for name, (lo, hi) in space.items():
+        a, b = math.log10(lo), math.log10(hi)
+        axes[name] = 10.0 ** (a + (np.arange(per_axis) + 0.5) * (b - a) / per_axis)
+    mesh = np.meshgrid(*axes.values(), indexing="ij")
+    return [{name: float(m.flat[i]) for name, m in zip(axes, mesh)} for i in range(mesh[0].size)]
+
+
+def extend_space(trials, space, names, top=5, key="val_acc", margin=0.5, extend=1.0):
+    """Coarse to fine, past an edge: :func:`narrow_space` around the ``top`` trials, and where they
+    crowd an edge of the old ``space`` the range moves past that edge.
+
+    In log10 units, with v the values of the top trials and (a, b) the old range of a name:
+        low  = min(v) − margin,  or  a − extend  if min(v) − a < margin (the best sit at the low edge);
+        high = max(v) + margin,  or  b + extend  if b − max(v) < margin (the best sit at the high edge).
+    """
+    space = _space(space)
+    unknown = [n for n in names if n not in space]
+    if unknown:
+        raise ValueError(f"names {unknown} are not in space (its names: {list(space)})")
+    for label, value in (("margin", margin), ("extend", extend)):
+        if not isinstance(value, (int, float, np.number)) or isinstance(value, bool) or not value >= 0:
+            raise ValueError(f"{label} must be a number of decades >= 0, got {value!r}")
+    narrow = narrow_space(trials, names, top=top, key=key, margin=margin)
+    out = {}
+    for name in names:
+        a, b = (math.log10(x) for x in space[name])
+        lo, hi = (math.log10(x) for x in narrow[name])
+        v_lo, v_hi = lo + margin, hi - margin
+        if v_lo - a < margin:
+            lo = min(lo, a - extend)
+        if b - v_hi < margin:
+            hi = max(hi, b + extend)
+        out[name] = (float(10 ** lo), float(10 ** hi))
+    return out
+
+
+def kfold_splits(x, t, k=5, seed=0, stratify=True):
+    """The k splits of k-fold cross-validation: a list of ((x_train, t_train), (x_val, t_val)).
+
+    The rows are shuffled with ``seed`` and dealt into k folds of (nearly) equal size (by class,
+    with ``stratify`` and integer labels); split i validates on fold i and trains on the other
+    k − 1. Every row is validated exactly once, so the mean of the k validation scores rests on
+    all n rows instead of n/k.
+    """
+    x, t = np.asarray(x), np.asarray(t)
+    n = len(x)
+    if len(t) != n:
+        raise ValueError(f"x has {n} rows but t has {len(t)} labels")
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 2 <= k <= n:
+        raise ValueError(f"k (the number of folds) must be an integer in 2..{n} (the rows), got {k!r}")
+    rng = _rng(seed)
+    order = rng.permutation(n)
+    if stratify and t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
+        order = order[np.argsort(t[order], kind="stable")]      # class by class, shuffled within a class
+    fold = np.empty(n, dtype=np.int64)
+    fold[order] = np.arange(n) % k                               # deal the rows out like cards
+    splits = []
+    for i in range(k):
+        val, tr = np.flatnonzero(fold == i), np.flatnonzero(fold != i)
+        splits.append(((x[tr], t[tr]), (x[val], t[val])))
+    return splits
+
+
+def standard_error(scores):
+    """The standard error of the mean of independent scores:  s/√k, with s the sample standard
+    deviation (ddof = 1) of the k scores."""
+    v = np.asarray(scores, dtype=np.float64).ravel()
+    if v.size < 2 or not np.all(np.isfinite(v)):
+        raise ValueError(f"scores must hold at least 2 finite numbers, got {v.size} values"
+                         + ("" if np.all(np.isfinite(v)) else " with NaN or inf among them"))
+    return float(v.std(ddof=1) / math.sqrt(v.size))
+
+
+def rank_correlation(a, b):
+    """Spearman's rank correlation of a and b: the Pearson correlation of their ranks,
+    ρ = cov(rank a, rank b) / (σ_rank a · σ_rank b), in [−1, 1]; pairs with a NaN are left out
+    (diverged trials). +1: b grows whenever a does; 0: no monotone relation. Ties get their mean rank."""
+    a, b = np.asarray(a, dtype=np.float64).ravel(), np.asarray(b, dtype=np.float64).ravel()
+    if a.size != b.size:
+        raise ValueError(f"a and b need one value per trial, got {a.size} and {b.size}")
+    ok = np.isfinite(a) & np.isfinite(b)
+    if ok.sum() < 3:
+        raise ValueError(f"need at least 3 pairs without NaN to rank, got {int(ok.sum())}")
+
+    def ranks(v):
+        order = np.argsort(v, kind="stable")
+        r = np.empty(v.size)
+        r[order] = np.arange(v.size, dtype=np.float64)
+        for value in np.unique(v):
+            same = v == value
+            if same.sum() > 1:
+                r[same] = r[same].mean()
+        return r
+
+    ra, rb = ranks(a[ok]), ranks(b[ok])
+    if ra.std() == 0 or rb.std() == 0:
+        raise ValueError("a or b is constant: a rank correlation needs values that vary")
+    return float(np.corrcoef(ra, rb)[0, 1])

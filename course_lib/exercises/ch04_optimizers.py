@@ -117,6 +117,19 @@ def _check_adam_step(adam_step):
                         np.allclose(W_new, W - lr * m1 / (np.sqrt(v_hat) + eps), rtol=1e-6, atol=1e-12):
                     raise CheckFailed(f"{what}: only one of the two moments is bias-corrected; correct "
                                       "both, m̂ = m/(1−β₁ᵗ) and v̂ = v/(1−β₂ᵗ). " + formula)
+                for t_used in (t + 1, t - 1):
+                    if t_used < 1:
+                        continue
+                    c1, c2 = 1 - b1 ** t_used, 1 - b2 ** t_used
+                    if np.allclose(W_new, W - lr * (m1 / c1) / (np.sqrt(v1 / c2) + eps), rtol=1e-6, atol=1e-12):
+                        size = np.abs(W_new - W).max() / np.abs(W_want - W).max()
+                        raise CheckFailed(
+                            f"{what}: your step is the one for t = {t_used}, not for the t = {t} you were given "
+                            f"— the bias correction's t is off by one. That changes the step to {size:.3f} times "
+                            f"the right one (W_new {np.ravel(W_new)[0]:.6f} instead of {np.ravel(W_want)[0]:.6f} "
+                            "in the first coordinate: a difference that rounding to 3 digits hides). Use the t "
+                            "argument as it is in 1 − β₁ᵗ and 1 − β₂ᵗ (t = 1 on the first step); do not add 1 "
+                            "or subtract 1. " + formula)
                 if np.allclose(W_new, W - lr * m_hat / np.sqrt(v_hat + eps), rtol=1e-6, atol=1e-12):
                     raise CheckFailed(f"{what}: ε is inside the square root, √(v̂ + ε). Kingma & Ba add it "
                                       "outside, √v̂ + ε. With ε = 1e-8 inside, the root adds about 1e-4, "

@@ -66,18 +66,29 @@ def _check_log_uniform(sample_log_uniform):
     b = np.asarray(call(sample_log_uniform, 1e-6, 1e-2, 50, np.random.default_rng(5)), dtype=np.float64)
     expect(np.array_equal(a, b), "Two rngs with the same seed gave different samples: draw with the rng "
                                  "argument (rng.uniform), not with np.random, so a search is reproducible.")
+    c = np.asarray(call(sample_log_uniform, 1e-6, 1e-2, 50, np.random.default_rng(6)), dtype=np.float64)
+    if np.array_equal(a, c):
+        evenly = np.allclose(np.diff(np.log10(np.sort(a))), np.diff(np.log10(np.sort(a))).mean(), rtol=1e-6)
+        raise CheckFailed("Two rngs with DIFFERENT seeds gave the same 50 values: your function ignores rng. "
+                          + ("They are evenly spaced on the log scale — a fixed grid such as np.logspace, not "
+                             "a sample: every search would try the same values, and a second round could "
+                             "never fill the gaps. " if evenly else "")
+                          + "Draw the exponents with rng.uniform. " + formula)
     return "Every decade gets the same share: 10^U(log10 low, log10 high), reproducible from the seed."
 
 
 def _trials_case():
-    """Trials where the best by validation, test and train accuracy are three different ones, plus a NaN."""
+    """Trials where each common mistake picks a different one: the best by validation, by test, by
+    training accuracy, by (validation + test)/2, the smallest train − validation gap, the lowest
+    validation accuracy, and a diverged (NaN) trial."""
     rows = [  # lr, weight_decay, train_acc, val_acc, test_acc
-        (1e-3, 1e-6, 0.62, 0.60, 0.59),
+        (1e-3, 1e-6, 0.62, 0.61, 0.59),     # smallest train − val gap (0.01)
         (8e-3, 2e-7, 0.99, 0.71, 0.70),     # best train
-        (5e-3, 5e-5, 0.90, 0.78, 0.74),     # best validation
-        (3e-3, 1e-8, 0.85, 0.74, 0.77),     # best test
+        (5e-3, 5e-5, 0.90, 0.78, 0.74),     # best validation: the answer
+        (3e-3, 1e-8, 0.85, 0.70, 0.80),     # best test
+        (4e-3, 1e-7, 0.86, 0.77, 0.77),     # best (validation + test)/2 = 0.77 (the answer's is 0.76)
         (2e-2, 1e-5, np.nan, np.nan, np.nan),   # diverged
-        (1e-5, 3e-6, 0.12, 0.11, 0.10),
+        (1e-5, 3e-6, 0.16, 0.11, 0.10),     # lowest validation (gap 0.05)
     ]
     return [{"lr": a, "weight_decay": b, "train_acc": c, "val_acc": d, "test_acc": e} for a, b, c, d, e in rows]
 
@@ -102,16 +113,27 @@ def _check_pick_best(pick_best):
         expect(0 <= got < len(trials), f"{what} returned {got}, not an index of the list of "
                                        f"{len(trials)} trials. " + formula)
         chosen = trials[got]
-        if chosen["test_acc"] == 0.77:
+        if chosen["test_acc"] == 0.80:
             raise CheckFailed(f"{what} chose the trial with the best TEST accuracy. The test set must not "
                               "influence any choice — once it does, its accuracy is no longer a measurement "
                               "on new data. Choose by validation accuracy. " + formula)
+        if chosen["val_acc"] == 0.77 and chosen["test_acc"] == 0.77:
+            raise CheckFailed(f"{what} chose a trial with a lower validation accuracy (0.77) but a higher test "
+                              "accuracy than the best by validation (0.78, test 0.74): the test accuracy took "
+                              "part in your choice — e.g. by averaging validation and test. Any use of the test "
+                              "set in choosing makes its number optimistic. Rank by validation accuracy alone. "
+                              + formula)
         if chosen["train_acc"] == 0.99:
             raise CheckFailed(f"{what} chose the trial with the best TRAINING accuracy: that rewards "
                               "overfitting. Choose by validation accuracy. " + formula)
         if np.isnan(chosen["val_acc"]):
             raise CheckFailed(f"{what} chose the diverged trial (val_acc NaN): np.argmax treats NaN as the "
                               "largest value; skip NaN, e.g. with np.nanargmax. " + formula)
+        if chosen["val_acc"] == 0.61:
+            raise CheckFailed(f"{what} chose the trial with the smallest gap between training and validation "
+                              "accuracy (0.62 vs 0.61). A small gap means little overfitting, not a good model: "
+                              "a network that learned little has no gap either. Choose the highest validation "
+                              "accuracy. " + formula)
         if chosen["val_acc"] == 0.11:
             raise CheckFailed(f"{what} chose the trial with the LOWEST validation accuracy: take the maximum. "
                               + formula)

@@ -13,7 +13,8 @@ from course_lib.optimizers import get
 from course_lib.search import _space, column, grid_configs, random_configs
 from course_lib.training import TrainingDiverged, train
 
-__all__ = ["DLFS_SIZES", "mlp_trial", "peaked_score", "grid_vs_random", "search_region", "example_search"]
+__all__ = ["DLFS_SIZES", "mlp_trial", "peaked_score", "grid_vs_random", "search_region", "example_search",
+           "fit_final", "cross_validate", "seed_spread", "decay_per_step"]
 
 #: The network of *Deep Learning from Scratch* §6.5: 784-100-100-100-100-100-100-10.
 DLFS_SIZES = (784, 100, 100, 100, 100, 100, 100, 10)
@@ -29,7 +30,7 @@ def peaked_score(x, peak, width=0.25):
     return np.exp(-0.5 * ((np.log10(np.asarray(x, dtype=np.float64)) - peak) / width) ** 2)
 
 
-def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.25):
+def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.25, grid="ends"):
     """Bergstra & Bengio (2012), measured: grid and random search with the same budget
     n = per_axis ** len(space) on problems where only ``important`` matters.
 
@@ -39,7 +40,11 @@ def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.
     values of the important hyperparameter tried, averaged over problems) and
     "best" (the best score found, averaged), and "random_wins" (share of
     problems where random search found a higher score than the grid).
+    ``grid``: "ends" (:func:`search.grid_configs`, the range's ends included, so two of three
+    columns sit on the boundary) or "centred" (:func:`search.centred_grid_configs`, the fair grid).
     """
+    if grid not in ("ends", "centred"):
+        raise ValueError(f'grid must be "ends" (the range\'s ends included) or "centred", got {grid!r}')
     bounds = _space(space)
     if important not in bounds:
         raise ValueError(f"important must be one of {list(bounds)}, got {important!r}")
@@ -47,7 +52,8 @@ def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.
     rng = _rng(seed)
     lo, hi = (math.log10(b) for b in bounds[important])
     peaks = rng.uniform(lo, hi, problems)
-    grid = column(grid_configs(space, per_axis), important)
+    make_grid = grid_configs if grid == "ends" else search.centred_grid_configs
+    grid = column(make_grid(space, per_axis), important)
     n = grid.size
     best_grid = np.array([peaked_score(grid, p, width).max() for p in peaks])
     tried = [column(random_configs(space, n, rng), important) for _ in range(problems)]
@@ -108,3 +114,46 @@ def example_search(n_trials: int = 20, epochs: int = 25, seed: int = 0):
     configs = search.random_configs({"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}, n_trials, seed=seed)
     return search.run_trials(lambda lr, weight_decay: mlp_trial(lr, weight_decay, split, epochs=epochs),
                              configs, progress=False)
+
+
+# ---------------------------------------------------------------- after the search (content pass)
+
+def decay_per_step(lr, weight_decay, steps):
+    """What L2 weight decay can do to a weight in a run of SGD: each step multiplies it by (1 − ηλ)
+    (the decay part of w ← w − η(∂L/∂w + λw)), so ``steps`` steps shrink it by the factor
+    (1 − ηλ)^steps at most. Returns (ηλ, 1 − (1 − ηλ)^steps): the shrink per step and over the run."""
+    for label, v in (("lr", lr), ("weight_decay", weight_decay)):
+        if not np.isfinite(v) or v < 0:
+            raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
+        raise ValueError(f"steps must be an integer >= 0 (the number of updates), got {steps!r}")
+    per_step = float(lr) * float(weight_decay)
+    return per_step, float(1.0 - (1.0 - per_step) ** int(steps))
+
+
+def fit_final(lr, weight_decay, x, t, sizes=DLFS_SIZES, epochs=50, batch_size=100, seed=0):
+    """The last training run: the chosen (lr, λ) trained on all rows (x, t) — training part and
+    validation part together — with the setting of :func:`mlp_trial`, no validation watched.
+    Returns the network, ready for the one test measurement."""
+    net = MLP(list(sizes), weight_decay=weight_decay, seed=seed)
+    train(net, get("sgd", lr=lr), x, t, epochs=epochs, batch_size=batch_size, seed=seed, progress=False)
+    return net
+
+
+def cross_validate(lr, weight_decay, x, t, k=5, sizes=DLFS_SIZES, epochs=50, batch_size=100, seed=0):
+    """k-fold cross-validation of one setting: the validation accuracy of :func:`mlp_trial` on each of
+    the k splits of :func:`search.kfold_splits` (folds seeded by ``seed``, the networks by 0).
+    Returns the k accuracies; their mean ± s/√k (:func:`search.standard_error`) is the estimate."""
+    return [mlp_trial(lr, weight_decay, (x_tr, t_tr, x_val, t_val), sizes=sizes, epochs=epochs,
+                      batch_size=batch_size)["val_acc"]
+            for (x_tr, t_tr), (x_val, t_val) in search.kfold_splits(x, t, k=k, seed=seed)]
+
+
+def seed_spread(lr, weight_decay, data, seeds=range(5), sizes=DLFS_SIZES, epochs=50, batch_size=100):
+    """The same setting and split trained once per seed (initial weights and batch order change):
+    the validation accuracy of each seed, a list. Their spread is luck, not the hyperparameters."""
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError(f"seeds must hold at least 2 seeds to show a spread, got {seeds!r}")
+    return [mlp_trial(lr, weight_decay, data, sizes=sizes, epochs=epochs, batch_size=batch_size,
+                      seed=int(s))["val_acc"] for s in seeds]

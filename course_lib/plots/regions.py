@@ -66,12 +66,20 @@ def decision_boundary(predict, x, t, ax=None, title="Decision boundary", resolut
 # ------------------------------------------------------------ hyperparameter search, schedules
 @_styled
 def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=None, title=None,
-                   mark_best=True, figsize=(8, 5)):
+                   mark_best=True, figsize=(8, 5), clim=None):
     """Trials of a search as points (x, y) coloured by a score c, with a colour bar.
 
     NaN scores (diverged trials) are drawn as grey crosses; ``mark_best``
-    rings the trial with the largest c.
+    rings the trial with the largest c. ``clim=(vmin, vmax)`` fixes the colour scale, so panels
+    side by side share it (default: the range of c in this panel alone).
     """
+    if clim is not None:
+        try:
+            vmin, vmax = (float(v) for v in clim)
+        except (TypeError, ValueError):
+            raise ValueError(f"clim must be a pair (vmin, vmax) of numbers, got {clim!r}") from None
+        if not vmin < vmax:
+            raise ValueError(f"clim needs vmin < vmax, got {clim!r}")
     x = _vector(x, "x")
     y = _vector(y, "y")
     c = _vector(c, "c")
@@ -82,7 +90,8 @@ def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=Non
             raise ValueError(f"{name} has values <= 0, which a log axis cannot show; pass log{name}=False")
     fig, ax = _axes(ax, figsize)
     ok = np.isfinite(c)
-    sc = ax.scatter(x[ok], y[ok], c=c[ok], cmap="viridis", s=40, edgecolors="0.2", linewidths=0.4)
+    sc = ax.scatter(x[ok], y[ok], c=c[ok], cmap="viridis", s=40, edgecolors="0.2", linewidths=0.4,
+                    **({} if clim is None else {"vmin": vmin, "vmax": vmax}))
     n_series = 0
     if (~ok).any():
         ax.scatter(x[~ok], y[~ok], marker="x", color="0.5", s=30, label="diverged (no score)")

@@ -207,6 +207,16 @@ def test_04_adam_step_catches_the_common_mistakes():
     assert outcome.passed is False and "triple" in outcome.message
 
 
+def test_04_adam_step_names_a_t_off_by_one():
+    def off_by_one(W, m, v, g, t, **kw):
+        return _adam(W, m, v, g, t + 1, **kw)
+
+    outcome = run_check("04-adam-step", off_by_one)
+    assert outcome.passed is False and "off by one" in outcome.message and "t = 2" in outcome.message, \
+        outcome.message
+    assert "0.999000" in outcome.message and "0.999256" in outcome.message, outcome.message
+
+
 def _race(race, pick=min, offset=0, skip_none=True, use_kwargs=True):
     reached = {}
     for name, kwargs in race["optimizers"].items():

@@ -11,11 +11,31 @@ import pytest  # noqa: E402
 from course_lib import search, widgets  # noqa: E402
 from course_lib.experiments import ch07_hyperparameter_search as experiment  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
+from claims import stale_quotes, unchecked  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
 CHAPTER = NOTEBOOKS / "solutions" / "07_hyperparameter_search.ipynb"
 VARIABLES = ["five_val", "winner", "shares", "FULL_SEARCH", "N_TRIALS", "EPOCHS", "round1", "round2", "space2",
-             "best_per_round", "chosen", "retrained_val", "test_acc", "comparison"]
+             "best_per_round", "chosen", "retrained_val", "test_acc", "comparison", "with_ends", "decay",
+             "per_step", "over_run", "folds", "seeds", "binomial", "test_acc_400", "rho"]
+
+#: The summary's sentences that compare or quantify, each with the test that proves it under the chapter's
+#: seeded settings. Every other such sentence of a "What you should see" is printed from the variables.
+QUOTED = {
+    "the best of many noisy scores is optimistic": "test_the_winner_of_100_equal_models_looks_better_than_it_is",
+    "move the range past its edge when the best trials crowd it": "test_coarse_to_fine_goes_past_the_edge_and_improves",
+    "λ between 10⁻⁸ and 10⁻⁴ could not matter here (ηλ ≤ 10⁻⁶ a step); λ = 0.1 did":
+        "test_the_weight_decay_range_could_not_matter",
+    "A 100-image score is noisy by several points": "test_a_100_image_score_is_noisy_and_folds_firm_it_up",
+    "small gaps between trials are luck": "test_a_100_image_score_is_noisy_and_folds_firm_it_up",
+    "random search** tries more values of the hyperparameters that matter than a grid does, even a fair, centred grid":
+        "test_random_beats_grid_when_one_hyperparameter_matters",
+}
+
+
+def test_every_claim_is_printed_or_checked():
+    assert not unchecked(CHAPTER, QUOTED) and not stale_quotes(CHAPTER, QUOTED)
+    assert all(name in globals() for name in QUOTED.values())
 
 
 @pytest.fixture(scope="module")
@@ -64,11 +84,17 @@ def test_round_1_learning_rate_matters_weight_decay_hardly(chapter):
 
 def test_coarse_to_fine_goes_past_the_edge_and_improves(chapter):
     lo, hi = chapter["space2"]["lr"]
-    assert hi > 1e-2 and lo > 1e-6
+    assert hi == pytest.approx(0.1) and lo > 1e-6                 # a decade past the crowded edge 1e-2
     r2_lr = np.array([t["lr"] for t in chapter["round2"]])
-    assert np.all((r2_lr >= lo) & (r2_lr <= hi))
+    assert np.all((r2_lr >= lo) & (r2_lr <= hi)) and np.any(r2_lr > 1e-2)
     first, second = chapter["best_per_round"]
     assert second > first + 0.1
+
+
+def test_the_search_reaches_the_first_slides_good_learning_rate(chapter):
+    chosen, slide = chapter["chosen"], chapter["five_val"]["lr = 0.1"]
+    assert chosen["lr"] > 1e-2
+    assert abs(slide - chosen["val_acc"]) <= 0.04                  # within the noise of 100 images
 
 
 def test_chosen_by_validation_and_tested_once(chapter):
@@ -78,12 +104,37 @@ def test_chosen_by_validation_and_tested_once(chapter):
     assert 0.5 < chapter["test_acc"] < chapter["chosen"]["val_acc"] + 0.05
 
 
+def test_retraining_on_train_and_validation_helps(chapter):
+    assert chapter["test_acc"] > chapter["test_acc_400"]
+    assert chapter["test_acc_400"] < chapter["chosen"]["val_acc"]        # the winner's luck
+
+
+def test_the_weight_decay_range_could_not_matter(chapter):
+    assert chapter["per_step"] == pytest.approx(1e-6) and chapter["over_run"] < 1e-3
+    assert abs(chapter["rho"]["weight_decay"]) < 0.3 < chapter["rho"]["lr"]
+    d = chapter["decay"]
+    assert abs(d["0.01"] - d["0.0"]) <= 0.04                        # λ = 0.01: within the noise
+    assert d["0.1"] < d["0.0"] - 0.2                                # λ = 0.1: it matters
+
+
+def test_a_100_image_score_is_noisy_and_folds_firm_it_up(chapter):
+    folds, seeds = np.array(chapter["folds"]), np.array(chapter["seeds"])
+    assert len(folds) == len(seeds) == 5
+    assert 0.025 < folds.std(ddof=1) < 0.07 and 0.03 < chapter["binomial"] < 0.05        # several points
+    assert folds.max() - folds.min() > 0.05 and seeds.max() - seeds.min() > 0.03
+    assert seeds[0] == chapter["chosen"]["val_acc"]                  # seed 0 is the search's own run
+    vals = sorted((t["val_acc"] for t in chapter["round1"] + chapter["round2"]), reverse=True)
+    assert vals[0] - vals[1] < 2 * folds.std(ddof=1)                 # the top two: a gap smaller than the noise
+
+
 def test_random_beats_grid_when_one_hyperparameter_matters(chapter):
-    c = chapter["comparison"]
+    c, ends = chapter["comparison"], chapter["with_ends"]
     assert c["grid"]["trials"] == c["random"]["trials"] == 9
     assert c["grid"]["distinct"] == 3 and c["random"]["distinct"] == 9
-    assert c["random"]["best"] > c["grid"]["best"] + 0.2
+    assert c["random"]["best"] > c["grid"]["best"] + 0.1            # against the fair, centred grid
     assert c["random_wins"] > 0.6
+    assert ends["grid"]["best"] < c["grid"]["best"] - 0.1           # the grid with its ends inflated the win
+    assert ends["random_wins"] > c["random_wins"]
 
 
 # ---------------------------------------------------------------- exercise checkers
@@ -103,6 +154,8 @@ def test_07_log_uniform_checker():
         "not fixed numbers": lambda lo, hi, n, rng: 10 ** rng.uniform(-6, -2, n),
         "not with np.random": lambda lo, hi, n, rng: 10 ** np.random.uniform(np.log10(lo), np.log10(hi), n),
         "expected shape": lambda lo, hi, n, rng: 10 ** rng.uniform(np.log10(lo), np.log10(hi)),
+        "ignores rng": lambda lo, hi, n, rng: np.logspace(np.log10(lo), np.log10(hi), n),
+        "np.logspace": lambda lo, hi, n, rng: np.logspace(np.log10(lo), np.log10(hi), n),
         "not uniform": lambda lo, hi, n, rng: 10 ** np.clip(rng.normal(np.log10(lo * hi) / 2, 1, n),
                                                              np.log10(lo), np.log10(hi)),
     }
@@ -121,6 +174,9 @@ def test_07_pick_best_checker():
         "best TRAINING accuracy": lambda tr: int(np.nanargmax([t["train_acc"] for t in tr])),
         "diverged trial": lambda tr: int(np.argmax([t["val_acc"] for t in tr])),
         "LOWEST": lambda tr: int(np.nanargmin([t["val_acc"] for t in tr])),
+        "averaging validation and test": lambda tr: int(np.nanargmax([(t["val_acc"] + t["test_acc"]) / 2
+                                                                      for t in tr])),
+        "smallest gap": lambda tr: int(np.nanargmin([t["train_acc"] - t["val_acc"] for t in tr])),
         "return its index": lambda tr: tr[right(tr)],
         "On a tie": lambda tr: len(tr) - 1 - int(np.nanargmax([t["val_acc"] for t in tr][::-1])),
     }
@@ -336,3 +392,59 @@ def test_mlp_trial_small_and_diverged():
     diverged = experiment.mlp_trial(1e8, 0.0, (x[:40] * 1e3, t[:40], x[40:], t[40:]), sizes=(6, 8, 2),
                                 epochs=5, batch_size=20)
     assert np.isnan(diverged["val_acc"]) and np.isnan(diverged["train_acc"])
+
+
+# ---------------------------------------------------------------- the content-pass experiments
+
+def _tiny(n=100, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 6)).astype(np.float32)
+    return x, (x[:, 0] > 0).astype(int)
+
+
+def test_decay_per_step():
+    per_step, over_run = experiment.decay_per_step(1e-2, 1e-4, 100)
+    assert per_step == pytest.approx(1e-6) and over_run == pytest.approx(1 - (1 - 1e-6) ** 100)
+    assert experiment.decay_per_step(0.1, 0.1, 0) == (pytest.approx(0.01), 0.0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        experiment.decay_per_step(0.1, -1.0, 10)
+    with pytest.raises(ValueError, match="steps"):
+        experiment.decay_per_step(0.1, 0.1, 2.5)
+
+
+def test_fit_final_trains_on_every_row_it_is_given():
+    x, t = _tiny()
+    net = experiment.fit_final(0.1, 0.0, x, t, sizes=(6, 8, 2), epochs=20, batch_size=20)
+    assert net.accuracy(x, t) > 0.8
+    again = experiment.fit_final(0.1, 0.0, x, t, sizes=(6, 8, 2), epochs=20, batch_size=20)
+    np.testing.assert_array_equal(net.params["W1"], again.params["W1"])
+    fewer = experiment.fit_final(0.1, 0.0, x[:60], t[:60], sizes=(6, 8, 2), epochs=20, batch_size=20)
+    assert not np.array_equal(net.params["W1"], fewer.params["W1"])
+
+
+def test_cross_validate_and_seed_spread():
+    x, t = _tiny()
+    folds = experiment.cross_validate(0.1, 0.0, x, t, k=4, sizes=(6, 8, 2), epochs=10, batch_size=25)
+    assert len(folds) == 4 and all(0 <= f <= 1 for f in folds)
+    (x_tr, t_tr), (x_val, t_val) = search.kfold_splits(x, t, k=4, seed=0)[1]
+    second = experiment.mlp_trial(0.1, 0.0, (x_tr, t_tr, x_val, t_val), sizes=(6, 8, 2), epochs=10,
+                                  batch_size=25)
+    assert folds[1] == second["val_acc"]                     # fold i validates on kfold_splits' fold i
+    seeds = experiment.seed_spread(0.1, 0.0, (x[:75], t[:75], x[75:], t[75:]), seeds=[0, 1, 2],
+                                   sizes=(6, 8, 2), epochs=10, batch_size=25)
+    first = experiment.mlp_trial(0.1, 0.0, (x[:75], t[:75], x[75:], t[75:]), sizes=(6, 8, 2), epochs=10,
+                                 batch_size=25)
+    assert len(seeds) == 3 and seeds[0] == first["val_acc"]
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        experiment.seed_spread(0.1, 0.0, (x[:75], t[:75], x[75:], t[75:]), seeds=[0])
+
+
+def test_grid_vs_random_with_a_centred_grid():
+    space = {"a": (1e-4, 1e-1), "b": (1e-4, 1e-1)}
+    ends = experiment.grid_vs_random(space, "a", problems=300, seed=0)
+    centred = experiment.grid_vs_random(space, "a", problems=300, seed=0, grid="centred")
+    assert centred["random"] == ends["random"]                          # the same random trials
+    assert centred["grid"]["distinct"] == 3
+    assert ends["grid"]["best"] < centred["grid"]["best"] < centred["random"]["best"]
+    with pytest.raises(ValueError, match="centred"):
+        experiment.grid_vs_random(space, "a", grid="middle")

@@ -521,3 +521,15 @@ def test_every_helper_renders_to_png(tmp_path):
         fig.savefig(path)
         w, h = fig.get_size_inches() * fig.dpi
         assert path.stat().st_size > 5000 and w <= 1280 and h <= 720
+
+
+def test_scatter_trials_shared_colour_scale():
+    fig = plots.scatter_trials([1e-3, 1e-2], [1e-5, 1e-6], [0.5, 0.7], "lr", "wd", "acc", clim=(0, 1))
+    assert fig.axes[0].collections[0].get_clim() == (0.0, 1.0)
+    plt.close(fig)
+    fig = plots.scatter_trials([1e-3, 1e-2], [1e-5, 1e-6], [0.5, 0.7], "lr", "wd", "acc")
+    assert fig.axes[0].collections[0].get_clim() == (0.5, 0.7)           # default: this panel's range
+    plt.close(fig)
+    for bad in [(1, 0), ("a", 1), (0,)]:
+        with pytest.raises(ValueError, match="clim"):
+            plots.scatter_trials([1e-3, 1e-2], [1e-5, 1e-6], [0.5, 0.7], "lr", "wd", "acc", clim=bad)
