@@ -79,7 +79,8 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, time
     full=True: the standard 60 000 / 10 000 MNIST, downloaded once into
     ``cache_dir`` (default $COURSE_LIB_DATA or ~/.cache/course_lib/mnist) from
     the first of ``mirrors`` that works, each file checked against
-    ``checksums`` (default MNIST_CHECKSUMS: name -> (sha256, size)).
+    ``checksums`` (default MNIST_CHECKSUMS: name -> (sha256, size)); ``timeout``
+    (seconds) is a deadline for each whole file, not for each read.
     Arrays are cached in memory; every call returns fresh copies.
     """
     dtype = np.dtype(dtype)
@@ -225,11 +226,25 @@ def _download(url, dest, sha, size, timeout, progress):
     """Stream url to a temp file beside dest; check size and SHA-256; then os.replace into place."""
     from tqdm.auto import tqdm
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    deadline = time.monotonic() + timeout
     try:
         h, got = hashlib.sha256(), 0
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response, \
                 tqdm(total=size, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
-            for block in iter(lambda: response.read(_CHUNK), b""):
+            read = getattr(response, "read1", response.read)   # read1: what has arrived, no waiting for a full block
+            while True:
+                left = deadline - time.monotonic()
+                try:
+                    if left <= 0:
+                        raise TimeoutError
+                    _socket_timeout(response, left)
+                    block = read(_CHUNK)
+                except TimeoutError:
+                    raise TimeoutError(f"timed out: timeout={timeout} s is a deadline for the whole "
+                                       f"file and {got} of {size} bytes had arrived; pass a larger "
+                                       "timeout=... for a slow connection") from None
+                if not block:
+                    break
                 got += len(block)
                 if got > size:
                     raise DataError(f"more than the expected {size} bytes")
@@ -244,6 +259,13 @@ def _download(url, dest, sha, size, timeout, progress):
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _socket_timeout(response, seconds):
+    """Let the next read of response's socket wait at most seconds (the time left to the deadline)."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 1e-3))
 
 
 def _read_idx(file, magic):

@@ -232,7 +232,7 @@ class Server:
     """Serves self.routes (path -> bytes) on 127.0.0.1; anything else is a 404. Counts requests."""
 
     def __init__(self):
-        self.routes, self.requests, self.delay = {}, [], 0.0
+        self.routes, self.requests, self.delay, self.drip = {}, [], 0.0, 0.0
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -246,7 +246,16 @@ class Server:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not outer.drip:
+                    self.wfile.write(body)
+                    return
+                try:                                # one byte every `drip` seconds
+                    for i in range(len(body)):
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(outer.drip)
+                except OSError:                     # the client gave up
+                    pass
 
             def log_message(self, *args):
                 pass
@@ -361,6 +370,22 @@ def test_timeout_gives_clear_error(server, tmp_path):
         load_mnist(full=True, cache_dir=tmp_path, mirrors=[server.url], checksums=sums,
                    progress=False, timeout=0.2)
     assert time.perf_counter() - t0 < 1.0 and os.listdir(tmp_path) == []
+
+
+def test_timeout_is_a_deadline_for_the_whole_file(server, tmp_path):
+    """A server that sends a byte every 0.2 s never lets a single read time out; the download must
+    still stop when the whole file has taken longer than timeout (here 1 s, the file needs ~60 s)."""
+    files, sums, _ = _files()
+    server.serve("/", files)
+    server.drip = 0.2
+    t0 = time.perf_counter()
+    with pytest.raises(DataError, match="timed out") as info:
+        load_mnist(full=True, cache_dir=tmp_path, mirrors=[server.url], checksums=sums,
+                   progress=False, timeout=1.0)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 3.0, f"took {elapsed:.1f} s with timeout=1"
+    assert "deadline for the whole file" in str(info.value)
+    assert os.listdir(tmp_path) == []
 
 
 def test_wrong_magic_number(server, tmp_path):
