@@ -1,6 +1,6 @@
 """Build the rendered edition of the course: every chapter executed, as HTML pages and slide decks.
 
-    python -m course_lib.build                      # every chapter into build/
+    python -m course_lib.build                      # every chapter into _site/
     python -m course_lib.build --chapter 00 --chapter 03 --out /tmp/course
 
 Layer 4 (it only orchestrates nbclient and nbconvert). For each chapter
@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "build"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "_site"   # not build/: that is setuptools' (pip wheel .)
 ASSETS = Path(__file__).resolve().parent / "static"          # reveal.js, require.js, jQuery
 TEMPLATES = Path(__file__).resolve().parent / "templates"    # course_reveal: reveal, no mermaid
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
