@@ -255,6 +255,11 @@ def _download(url, dest, sha, size, timeout, progress):
             raise DataError(f"got {got} bytes, expected {size}")
         if h.hexdigest() != sha:
             raise DataError(f"SHA-256 {h.hexdigest()} does not match the expected {sha}")
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)      # as open() would; mkstemp's 0600 hides a shared cache
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())          # on disk before it takes the real name
         os.replace(tmp, dest)
     except BaseException:
         os.unlink(tmp)

@@ -304,6 +304,17 @@ def test_download_then_cache_without_network(server, tmp_path, capsys):
     assert np.array_equal(x2, x_train) and np.array_equal(t_test2, t_test)
 
 
+def test_downloaded_files_get_ordinary_permissions(server, tmp_path):
+    files, sums, _ = _files()
+    server.serve("/", files)
+    old = os.umask(0o022)
+    try:
+        _full(server, tmp_path, sums, [server.url])
+    finally:
+        os.umask(old)
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.iterdir()} == {"0o644"}
+
+
 def test_cache_dir_from_environment(server, tmp_path, monkeypatch):
     files, sums, _ = _files()
     server.serve("/", files)
