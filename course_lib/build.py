@@ -16,6 +16,10 @@ and ``index.html`` linking them all, and ``glossary.html``. Links between chapte
 rendered pages. Notebooks run in this Python (``sys.executable``) with their own folder as the
 working directory, like in JupyterLab.
 
+The build writes only into a folder it owns: a new or empty one, or a previous build (marked by
+its ``.course-edition`` file); it refuses any other non-empty folder unless given ``--force``,
+and it never deletes a file it did not write.
+
 The edition works offline: MathJax (from the ``jupyter-server-mathjax`` package), reveal.js,
 require.js and jQuery (``course_lib/static``) are copied into ``static/`` and the pages load them
 from there, not from nbconvert's CDNs. An explorer shows the picture of its first figure (its
@@ -107,28 +111,81 @@ def without_widget_views(nb):
     return nb
 
 
-def copy_assets(out: Path) -> Path:
-    """Copy MathJax and the deck's scripts into ``out/static`` (once: a stamp names what is
-    there) and return that folder. Copied into a fresh folder and renamed, so a stopped build
-    never leaves half of them."""
+MARKER = ".course-edition"          # in the output folder: the build made it and may write there
+MANIFEST = ".course-assets"         # in static/: the files the build put there, and their stamp
+
+
+class OutputFolderError(ValueError):
+    """The output folder holds files the build did not make (pass force=True / --force)."""
+
+
+def claim(out: Path, force: bool = False) -> Path:
+    """Make out the build's folder: new, empty, a previous build (it holds MARKER) or, with
+    force, any folder (then pages with the edition's names are replaced; nothing else in it is
+    touched). A non-empty folder that is not a build -> OutputFolderError. Returns out."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"--out {out} is a file, not a folder; name a folder for the edition.")
+    earlier = (out / "static" / ".stamp").is_file()     # a build by a version before MARKER
+    if out.is_dir() and not (out / MARKER).is_file() and not earlier and any(out.iterdir()) \
+            and not force:
+        raise OutputFolderError(
+            f"--out {out} is not empty and is not a rendered edition (it has no {MARKER} file), "
+            "so the build will not write into it: its files are not the build's. Name a new or "
+            "empty folder with --out, or pass --force to write the pages into this one (files "
+            "with the edition's page names are replaced; nothing else is deleted).")
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / MARKER).is_file():
+        _write(out / MARKER, "This folder is a rendered edition of the course, written by "
+                             "`python -m course_lib.build`, which rewrites its pages.\n")
+    return out
+
+
+def _asset_files() -> dict[str, Path]:
+    """Where each asset goes under static/ (relative path) -> the file it is copied from."""
     import jupyter_server_mathjax
     mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
+    files = {str(f.relative_to(ASSETS)): f for f in sorted(ASSETS.rglob("*")) if f.is_file()}
+    files["mathjax/config/local/course.js"] = files.pop("mathjax-local.js")
+    files.update({f"mathjax/{f.relative_to(mathjax)}": f
+                  for f in sorted(mathjax.rglob("*")) if f.is_file()})
+    return files
+
+
+def copy_assets(out: Path) -> Path:
+    """Copy MathJax and the deck's scripts into ``out/static`` and return that folder.
+
+    Once: MANIFEST lists what is there with each source's size, so an unchanged set is not
+    copied again. Each file is replaced atomically (a temp file beside it, then os.replace), so
+    static/ and every file in it exist throughout and a page never loads half a script; files of
+    an earlier set that are no longer assets are removed only if MANIFEST lists them as the
+    build's. Files of one's own in static/ are left alone."""
     static = Path(out) / "static"
-    stamp = "\n".join(f"{f.relative_to(ASSETS)} {f.stat().st_size}"
-                       for f in sorted(ASSETS.rglob("*")) if f.is_file())
-    stamp += f"\nmathjax {mathjax / 'MathJax.js'} {(mathjax / 'MathJax.js').stat().st_size}\n"
-    if (static / ".stamp").is_file() and (static / ".stamp").read_text() == stamp:
+    files = _asset_files()
+    stamp = "".join(f"{rel} {src.stat().st_size}\n" for rel, src in files.items())
+    manifest = static / MANIFEST
+    old = manifest.read_text() if manifest.is_file() else ""
+    if old == stamp:
         return static
-    fresh = Path(out) / ".static.partial"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(ASSETS, fresh)
-    shutil.copytree(mathjax, fresh / "mathjax")
-    (fresh / "mathjax" / "config" / "local").mkdir(parents=True, exist_ok=True)
-    (fresh / "mathjax-local.js").rename(fresh / "mathjax" / "config" / "local" / "course.js")
-    (fresh / ".stamp").write_text(stamp)
-    shutil.rmtree(static, ignore_errors=True)
-    fresh.rename(static)
+    mode = _ordinary_mode()
+    for rel, src in files.items():
+        dest = static / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.partial")
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, dest)
+    for line in old.splitlines():
+        rel = line.rsplit(" ", 1)[0]
+        if rel and rel not in files and ".." not in Path(rel).parts:
+            (static / rel).unlink(missing_ok=True)
+    _write(manifest, stamp)
     return static
+
+
+def _ordinary_mode() -> int:
+    from course_lib.student import ordinary_mode
+    return ordinary_mode()
 
 
 def _urls(static: str) -> dict:
@@ -221,12 +278,15 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .6em}
 
 def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
           notebooks_dir: Path = NOTEBOOKS_DIR, timeout: int = TIMEOUT,
-          log=print) -> list[Path]:
-    """Execute and render the chosen chapters (all by default) into out; returns the files."""
+          log=print, force: bool = False) -> list[Path]:
+    """Execute and render the chosen chapters (all by default) into out; returns the files.
+
+    out must be new, empty or a previous build (see claim); force=True writes into any folder."""
     notebooks_dir, out = Path(notebooks_dir), Path(out)
     chosen = select(chapters(notebooks_dir), wanted)
     if not chosen:
         raise ValueError(f"no chapters in {notebooks_dir / 'solutions'}")
+    claim(out, force)
     copy_assets(out)
     written, entries = [], []
     for solution in chosen:
@@ -262,9 +322,12 @@ def main(argv=None) -> int:
                         help=f"output folder (default: {DEFAULT_OUT})")
     parser.add_argument("--timeout", type=int, default=TIMEOUT,
                         help="seconds a cell may run (default: %(default)s)")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a non-empty folder that is not a previous build "
+                             "(pages with the edition's names are replaced, nothing else)")
     args = parser.parse_args(argv)
     try:
-        files = build(args.chapter, args.out, timeout=args.timeout)
+        files = build(args.chapter, args.out, timeout=args.timeout, force=args.force)
     except ValueError as error:
         parser.error(str(error))
     print(f"wrote {len(files)} pages (and their scripts in static/); open {Path(args.out) / 'index.html'}")

@@ -1,5 +1,6 @@
 """The rendered edition: ``python -m course_lib.build`` for chapter 00 into a temporary folder."""
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -124,6 +125,82 @@ def test_assets_are_copied_once_and_replaced_when_they_change(tmp_path, monkeypa
     assert (static / "require.js").read_text() == "// a newer require.js\n"
     assert not marker.read_text().startswith("a file")
     assert not (tmp_path / ".static.partial").exists()
+
+
+def test_a_folder_of_ones_own_is_refused_and_left_as_it_was(tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "static").mkdir(parents=True)
+    (mine / "static" / "logo.png").write_bytes(b"my picture")
+    (mine / "notes.txt").write_text("my notes")
+    before = sorted(str(p.relative_to(mine)) for p in mine.rglob("*"))
+    with pytest.raises(build.OutputFolderError, match="--force") as info:
+        build.claim(mine)
+    assert str(mine) in str(info.value) and "not empty" in str(info.value)
+    done = subprocess.run([sys.executable, "-m", "course_lib.build", "--chapter", "00",
+                           "--out", str(mine)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--force" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(str(p.relative_to(mine)) for p in mine.rglob("*")) == before
+    assert (mine / "static" / "logo.png").read_bytes() == b"my picture"
+
+
+def test_new_empty_and_previous_build_folders_are_accepted(tmp_path):
+    assert build.claim(tmp_path / "new") == tmp_path / "new"
+    assert (tmp_path / "new" / build.MARKER).is_file()
+    (tmp_path / "new" / "index.html").write_text("a page of the build")
+    build.claim(tmp_path / "new")                               # marked: a previous build
+    (tmp_path / "empty").mkdir()
+    build.claim(tmp_path / "empty")
+    with pytest.raises(build.OutputFolderError, match="is a file"):
+        build.claim(tmp_path / "new" / "index.html")
+
+
+def test_force_writes_into_a_folder_but_deletes_nothing_of_its_own(tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "static").mkdir(parents=True)
+    (mine / "static" / "logo.png").write_bytes(b"my picture")
+    build.claim(mine, force=True)
+    static = build.copy_assets(mine)
+    assert (static / "logo.png").read_bytes() == b"my picture"
+    assert (static / "require.js").is_file() and (mine / build.MARKER).is_file()
+
+
+def test_assets_are_replaced_file_by_file_without_a_missing_moment(tmp_path, monkeypatch):
+    static = build.copy_assets(tmp_path)
+    first = sorted(p.relative_to(static) for p in static.rglob("*") if p.is_file())
+    (static / "mine.css").write_text("a file of one's own")
+    assets = tmp_path / "assets"
+    shutil.copytree(build.ASSETS, assets)
+    (assets / "require.js").write_text("// a newer require.js\n")
+    (assets / "jquery.min.js").unlink()                      # an asset the new set drops
+    monkeypatch.setattr(build, "ASSETS", assets)
+    real_replace, seen = build.os.replace, []
+
+    def replace(src, dst):
+        # at every step static/ and every file it held are there (old or new version)
+        missing = [str(rel) for rel in first if not (static / rel).is_file()
+                   and rel.name != "jquery.min.js"]
+        seen.append(missing)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(build.os, "replace", replace)
+    build.copy_assets(tmp_path)
+    assert len(seen) > 100 and not any(seen)
+    assert (static / "require.js").read_text() == "// a newer require.js\n"
+    assert not (static / "jquery.min.js").exists()           # the build's own, listed: removed
+    assert (static / "mine.css").read_text() == "a file of one's own"
+    assert not list(static.rglob("*.partial"))
+
+
+def test_assets_and_marker_get_ordinary_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        build.claim(tmp_path / "site")
+        static = build.copy_assets(tmp_path / "site")
+    finally:
+        os.umask(old)
+    modes = {p.stat().st_mode & 0o777 for p in [*static.rglob("*"), tmp_path / "site" / build.MARKER]
+             if p.is_file()}
+    assert modes == {0o644}
 
 
 def test_links_point_to_the_rendered_files(site):
