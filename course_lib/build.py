@@ -225,6 +225,73 @@ def deck_html(nb, static: str = "static") -> str:
     return body
 
 
+# ---------------------------------------------------------------- text alternatives, navigation
+
+_IMG = re.compile(r'<img\b[^>]*>')
+_SRC = re.compile(r'src="data:image/png;base64,([^"]+)"')
+_ALT = re.compile(r'\salt="[^"]*"')
+_BODY = re.compile(r'<body\b[^>]*>')
+NO_ALT = "No description has been provided for this image"    # nbconvert's placeholder
+
+
+def figure_alts(nb) -> dict[str, str]:
+    """The text alternative of every PNG figure of the notebook, by its base64 data: each
+    output's ``metadata["image/png"]["alt"]`` (where course_lib's plots put it)."""
+    alts = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if png and alt:
+                alts["".join(png.split())] = str(alt)
+    return alts
+
+
+def with_alt_text(page: str, nb) -> str:
+    """The page with each figure's ``<img alt>`` set to its text alternative (nbconvert's lab
+    template drops it and writes a placeholder)."""
+    alts = figure_alts(nb)
+
+    def fix(match):
+        tag = match.group(0)
+        src = _SRC.search(tag)
+        alt = alts.get("".join(src.group(1).split())) if src else None
+        if alt is None:
+            return tag
+        tag = _ALT.sub("", tag, count=1)
+        return tag.replace("<img", f'<img alt="{html.escape(alt, quote=True)}"', 1)
+
+    return _IMG.sub(fix, page)
+
+
+def nav_html(stems: list[str], titles: dict[str, str], stem: str, index: str,
+             suffix: str = ".html", fixed: bool = False) -> str:
+    """Links to the index and to the previous and next chapters (URLs relative to the page:
+    index is the index's URL, chapters are siblings named stem + suffix)."""
+    i = stems.index(stem)
+    links = [f'<a href="{index}">Index of chapters</a>']
+    if i > 0:
+        links.insert(0, f'<a rel="prev" href="{stems[i - 1]}{suffix}">← '
+                        f'{html.escape(titles[stems[i - 1]])}</a>')
+    if i + 1 < len(stems):
+        links.append(f'<a rel="next" href="{stems[i + 1]}{suffix}">'
+                     f'{html.escape(titles[stems[i + 1]])} →</a>')
+    where = ("position:fixed;left:8px;bottom:6px;z-index:40;font-size:14px;"
+             if fixed else "margin:0.6em 1em;")
+    return (f'<nav class="course-nav" aria-label="Chapters" style="{where}font-family:sans-serif;'
+            f'background:#ffffff;color:#1a1a1a;padding:2px 6px">'
+            + " · ".join(links) + "</nav>")
+
+
+def with_nav(page: str, nav: str, bottom: bool = True) -> str:
+    """The page with nav right after <body> (and again before </body>)."""
+    page = _BODY.sub(lambda m: m.group(0) + "\n" + nav, page, count=1)
+    if bottom:
+        head, sep, tail = page.rpartition("</body>")
+        page = head + nav + "\n" + sep + tail if sep else page
+    return page
+
+
 def _write(path: Path, text: str) -> Path:
     """Write atomically (a stopped build never leaves half a page) and only if the text changed."""
     from course_lib.student import write_if_changed
@@ -288,6 +355,10 @@ def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
         raise ValueError(f"no chapters in {notebooks_dir / 'solutions'}")
     claim(out, force)
     copy_assets(out)
+    import nbformat
+    every = chapters(notebooks_dir)                 # prev / next follow the whole course
+    stems = [p.stem for p in every]
+    titles = {p.stem: _title(nbformat.read(p, as_version=4), p.stem) for p in every}
     written, entries = [], []
     for solution in chosen:
         stem = solution.stem
@@ -296,13 +367,18 @@ def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
             raise FileNotFoundError(f"{student} is missing: run python -m course_lib.student")
         start = time.monotonic()
         nb = execute(solution, timeout)
-        written.append(_write(out / "solutions" / f"{stem}.html",
-                              _relink(page_html(nb, "../static"), ".html")))
-        written.append(_write(out / "slides" / f"{stem}.slides.html",
-                              _relink(deck_html(nb, "../static"), ".slides.html")))
+        page = with_alt_text(page_html(nb, "../static"), nb)
+        page = with_nav(page, nav_html(stems, titles, stem, "../index.html"))
+        written.append(_write(out / "solutions" / f"{stem}.html", _relink(page, ".html")))
+        deck = with_alt_text(deck_html(nb, "../static"), nb)
+        deck = with_nav(deck, nav_html(stems, titles, stem, "../index.html", ".slides.html",
+                                       fixed=True), bottom=False)
+        written.append(_write(out / "slides" / f"{stem}.slides.html", _relink(deck, ".slides.html")))
         entries.append((stem, _title(nb, stem)))
         student_nb = execute(student, timeout)
-        written.append(_write(out / f"{stem}.html", _relink(page_html(student_nb), ".html")))
+        page = with_alt_text(page_html(student_nb), student_nb)
+        page = with_nav(page, nav_html(stems, titles, stem, "index.html"))
+        written.append(_write(out / f"{stem}.html", _relink(page, ".html")))
         log(f"{stem}: executed and rendered in {time.monotonic() - start:.0f} s")
     glossary = notebooks_dir / "glossary.md"
     if glossary.exists():

@@ -48,11 +48,11 @@ def _explorer_picture(page: str) -> str:
 
 
 def test_the_files_and_the_index(site):
-    expected = {*PAGES, "index.html", "glossary.html"}
+    expected = {*PAGES, "index.html", "glossary.html", build.MARKER}
     assert {str(p.relative_to(site)) for p in site.rglob("*")
             if p.is_file() and p.parts[len(site.parts)] != "static"} == expected
     index = _read(site / "index.html")
-    for target in expected - {"index.html"}:
+    for target in expected - {"index.html", build.MARKER}:
         assert f'href="{target}"' in index
     assert "Start here — 시작하기" in index
     assert "<table>" in _read(site / "glossary.html")
@@ -238,3 +238,42 @@ def test_widgets_leave_their_picture_or_nothing():
     assert [o.output_type for o in outputs] == ["display_data", "stream"]
     assert outputs[0].data == {"image/png": "iVBORw0K", "text/plain": "Explorer: neuron"}
     assert "widgets" not in nb.metadata
+
+
+def test_every_page_links_the_index_and_the_neighbouring_chapters(site):
+    stems = [p.stem for p in build.chapters()]
+    after = stems[stems.index(CHAPTER) + 1]
+    for name, index, nxt in ((f"{CHAPTER}.html", "index.html", f"{after}.html"),
+                             (f"solutions/{CHAPTER}.html", "../index.html", f"{after}.html"),
+                             (f"slides/{CHAPTER}.slides.html", "../index.html", f"{after}.slides.html")):
+        page = _read(site / name)
+        nav = re.search(r'<nav class="course-nav".*?</nav>', page, re.S)
+        assert nav, f"{name} has no chapter navigation"
+        assert f'href="{index}"' in nav.group(0) and f'rel="next" href="{nxt}"' in nav.group(0)
+        assert 'rel="prev"' not in nav.group(0)            # chapter 00 is the first
+
+
+def test_nav_links_previous_and_next_in_course_order():
+    stems, titles = ["00_a", "01_b", "02_c"], {"00_a": "A", "01_b": "B & b", "02_c": "C"}
+    nav = build.nav_html(stems, titles, "01_b", "../index.html")
+    assert 'rel="prev" href="00_a.html">← A</a>' in nav and 'rel="next" href="02_c.html">C →' in nav
+    assert 'href="../index.html"' in nav and "B &amp; b" not in nav
+    last = build.nav_html(stems, titles, "02_c", "index.html", ".slides.html", fixed=True)
+    assert 'rel="next"' not in last and 'href="01_b.slides.html"' in last and "position:fixed" in last
+    page = build.with_nav("<html><body class='x'>text</body></html>", "<nav>N</nav>")
+    assert page == "<html><body class='x'>\n<nav>N</nav>text<nav>N</nav>\n</body></html>"
+
+
+def test_figures_get_their_alt_text_from_the_output_metadata():
+    png = "iVBORw0KGgoAAAANSUhEUg"
+    nb = nbformat.v4.new_notebook()
+    figure = nbformat.v4.new_output("display_data", data={"image/png": png + "\n",
+                                                         "text/plain": "<Figure>"},
+                                    metadata={"image/png": {"alt": 'Loss "curve": 0.31 at the end'}})
+    bare = nbformat.v4.new_output("display_data", data={"image/png": "QUJD"})
+    nb.cells.append(nbformat.v4.new_code_cell("plot()", outputs=[figure, bare]))
+    page = build.with_alt_text(build.page_html(nb), nb)
+    tags = re.findall(r"<img [^>]*>", page)
+    assert len(tags) == 2
+    assert 'alt="Loss &quot;curve&quot;: 0.31 at the end"' in tags[0] and tags[0].count("alt=") == 1
+    assert build.NO_ALT in tags[1]                            # no metadata: nbconvert's placeholder
