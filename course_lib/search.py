@@ -17,11 +17,7 @@ import numpy as np
 from .data import _rng     # seed: an int or a np.random.Generator
 
 __all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
-           "run_trials", "best_trial", "top_trials", "column", "in_region", "mlp_trial", "DLFS_SIZES",
-           "peaked_score", "grid_vs_random"]
-
-#: The network of *Deep Learning from Scratch* §6.5: 784-100-100-100-100-100-100-10.
-DLFS_SIZES = (784, 100, 100, 100, 100, 100, 100, 10)
+           "run_trials", "best_trial", "top_trials", "column", "in_region"]
 
 
 # ---------------------------------------------------------------- the validation split
@@ -193,67 +189,3 @@ def in_region(trials, region):
         v = column(trials, name)
         keep &= (v >= lo) & (v <= hi)
     return [int(i) for i in np.flatnonzero(keep)]
-
-
-# ---------------------------------------------------------------- grid versus random search
-
-def peaked_score(x, peak, width=0.25):
-    """A toy validation score of one hyperparameter x:  exp(−(log10 x − peak)² / (2·width²)).
-
-    1 at x = 10^peak, falling to 0.6 a quarter-decade (``width``) away.
-    """
-    return np.exp(-0.5 * ((np.log10(np.asarray(x, dtype=np.float64)) - peak) / width) ** 2)
-
-
-def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.25):
-    """Bergstra & Bengio (2012), measured: grid and random search with the same budget
-    n = per_axis ** len(space) on problems where only ``important`` matters.
-
-    Each problem's score is :func:`peaked_score` of the important hyperparameter,
-    its peak drawn uniformly over the log range; the others are ignored. Returns
-    {"grid": ..., "random": ...}, each with "trials" (n), "distinct" (distinct
-    values of the important hyperparameter tried, averaged over problems) and
-    "best" (the best score found, averaged), and "random_wins" (share of
-    problems where random search found a higher score than the grid).
-    """
-    bounds = _space(space)
-    if important not in bounds:
-        raise ValueError(f"important must be one of {list(bounds)}, got {important!r}")
-    if not isinstance(problems, (int, np.integer)) or isinstance(problems, bool) or problems < 1:
-        raise ValueError(f"problems must be a positive integer, got {problems!r}")
-    rng = _rng(seed)
-    lo, hi = (math.log10(b) for b in bounds[important])
-    peaks = rng.uniform(lo, hi, problems)
-    grid = column(grid_configs(space, per_axis), important)
-    n = grid.size
-    best_grid = np.array([peaked_score(grid, p, width).max() for p in peaks])
-    tried = [column(random_configs(space, n, rng), important) for _ in range(problems)]
-    best_random = np.array([peaked_score(v, p, width).max() for v, p in zip(tried, peaks)])
-    return {"grid": {"trials": n, "distinct": float(len(np.unique(grid))), "best": float(best_grid.mean())},
-            "random": {"trials": n, "distinct": float(np.mean([len(np.unique(v)) for v in tried])),
-                       "best": float(best_random.mean())},
-            "random_wins": float(np.mean(best_random > best_grid))}
-
-
-# ---------------------------------------------------------------- the MNIST trial of the notes
-
-def mlp_trial(lr, weight_decay, data, sizes=DLFS_SIZES, epochs=50, batch_size=100, seed=0, return_net=False):
-    """Train an MLP (ReLU, He init, SGD with ``lr``, L2 ``weight_decay``) on data = (x_train, t_train,
-    x_val, t_val) and return {"val_acc", "train_acc", "history"} (+ "net"), the accuracies after
-    the last epoch. A diverged run gives NaN accuracies instead of an error."""
-    from .network import MLP
-    from .optimizers import get
-    from .training import TrainingDiverged, train
-    x_tr, t_tr, x_val, t_val = data
-    net = MLP(list(sizes), weight_decay=weight_decay, seed=seed)
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):     # a diverging trial is reported as NaN below
-            history = train(net, get("sgd", lr=lr), x_tr, t_tr, x_val=x_val, t_val=t_val, epochs=epochs,
-                            batch_size=batch_size, seed=seed, progress=False)
-        out = {"val_acc": float(history["val_acc"][-1]), "train_acc": float(history["train_acc"][-1]),
-               "history": history}
-    except TrainingDiverged as err:
-        out = {"val_acc": float("nan"), "train_acc": float("nan"), "history": err.history}
-    if return_net:
-        out["net"] = net
-    return out

@@ -1,0 +1,277 @@
+"""Exercise checks: ``check("00-neuron", neuron)`` shows ✔ or ✘ with a hint.
+
+Layer 4 (interaction). A checker is a plain function registered under an id
+with the :func:`exercise` decorator; it calls the student's answer on several
+inputs and raises :class:`CheckFailed` (through the ``expect_*`` helpers) with a
+hint that says which input, what was expected, what came back and which
+formula to revisit. :func:`check` turns that into a ✔ / ✘ / "not done yet"
+display and never raises in a student's notebook.
+
+Under the test run (environment variable ``COURSE_STRICT_CHECKS=1``) a failing
+check raises ``AssertionError`` so that an instructor notebook with a wrong
+solution fails its test; "not done yet" never raises (student notebooks run
+under the tests too).
+
+Exercise ids are ``"NN-short-name"`` where NN is the chapter number. The checkers
+are in ``chNN_*.py``, one file a chapter.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+
+STRICT_ENV = "COURSE_STRICT_CHECKS"
+_ID_PATTERN = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class CheckFailed(Exception):
+    """Raised by a checker; its message is the ✘ hint shown to the student."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A registered exercise: its id, a one-line title and its checker."""
+
+    id: str
+    title: str
+    checker: Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of running a check: passed is True, False or None (not done)."""
+
+    exercise_id: str
+    passed: bool | None
+    message: str
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def exercise(exercise_id: str, title: str | None = None):
+    """Decorator registering ``checker(answer)`` under ``exercise_id``.
+
+    The checker raises CheckFailed (use the expect_* helpers) when the answer
+    is wrong, and may return a short confirmation shown after ✔.
+    """
+    if not isinstance(exercise_id, str) or not _ID_PATTERN.match(exercise_id):
+        raise ValueError(
+            f"exercise id {exercise_id!r} must look like '01-sigmoid-derivative': "
+            "two-digit chapter number, a dash, lowercase words joined by dashes")
+
+    def register(checker):
+        if exercise_id in _REGISTRY:
+            raise ValueError(f"exercise id {exercise_id!r} is already registered "
+                             f"(by {_REGISTRY[exercise_id].checker.__name__}); pick another id")
+        doc = (checker.__doc__ or "").strip().splitlines()
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title or (doc[0] if doc else exercise_id),
+                                          checker)
+        return checker
+
+    return register
+
+
+def ids(chapter: str | None = None) -> list[str]:
+    """The registered exercise ids, sorted; only chapter 'NN' if given."""
+    return sorted(i for i in _REGISTRY if chapter is None or i.startswith(f"{chapter}-"))
+
+
+def get(exercise_id: str) -> Exercise:
+    """The registered Exercise; unknown id -> KeyError naming close matches."""
+    try:
+        return _REGISTRY[exercise_id]
+    except (KeyError, TypeError):
+        close = difflib.get_close_matches(str(exercise_id), list(_REGISTRY), n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise KeyError(f"No exercise with id {exercise_id!r}.{hint} "
+                       "Copy the id from the exercise's check cell.") from None
+
+
+def strict() -> bool:
+    """True when failing checks must raise (COURSE_STRICT_CHECKS=1, set by the tests)."""
+    return os.environ.get(STRICT_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+# ---------------------------------------------------------------- running checks
+
+def run_check(exercise_id: str, answer: Any) -> Outcome:
+    """Run a check without displaying anything or raising: the Outcome."""
+    try:
+        ex = get(exercise_id)
+    except KeyError as err:
+        return Outcome(str(exercise_id), False, err.args[0])
+    if answer is None or answer is Ellipsis:
+        return Outcome(ex.id, None, _NOT_DONE)
+    try:
+        note = ex.checker(answer)
+    except NotImplementedError:
+        return Outcome(ex.id, None, _NOT_DONE)
+    except CheckFailed as err:
+        return Outcome(ex.id, False, str(err))
+    except Exception as err:  # the student's code (or its result) broke the checker
+        return Outcome(ex.id, False, f"Your code raised {type(err).__name__}: {err}")
+    return Outcome(ex.id, True, note or "Correct.")
+
+
+_NOT_DONE = ("Not done yet: replace `raise NotImplementedError` with your code, "
+             "run that cell, then run this check again.")
+
+
+def check(exercise_id: str, answer: Any) -> bool | None:
+    """Check ``answer`` for exercise ``exercise_id`` and display ✔ or ✘ with a hint.
+
+    Returns True (passed), False (failed) or None (not done yet). Never raises,
+    except under the test run (COURSE_STRICT_CHECKS=1), where a failed check
+    raises AssertionError.
+    """
+    outcome = run_check(exercise_id, answer)
+    _display(outcome)
+    if outcome.passed is False and strict():
+        raise AssertionError(f"check {outcome.exercise_id!r} failed: {outcome.message}")
+    return outcome.passed
+
+
+_STYLE = {True: ("✔", "#1b7f3b", "#e9f7ef"),
+          False: ("✘", "#b3261e", "#fdecea"),
+          None: ("✎", "#7a5b00", "#fff8e1")}
+
+
+def format_text(outcome: Outcome) -> str:
+    """The plain-text form of an outcome (terminal, nbconvert, logs)."""
+    mark = _STYLE[outcome.passed][0]
+    return f"{mark} [{outcome.exercise_id}] {outcome.message}"
+
+
+def format_html(outcome: Outcome) -> str:
+    """The HTML box shown in a notebook."""
+    mark, colour, background = _STYLE[outcome.passed]
+    message = html.escape(outcome.message).replace("\n", "<br>")
+    return (f'<div style="border-left:4px solid {colour};background:{background};'
+            f'padding:6px 10px;margin:4px 0;font-family:sans-serif">'
+            f'<b style="color:{colour}">{mark} {html.escape(outcome.exercise_id)}</b> '
+            f'{message}</div>')
+
+
+def _display(outcome: Outcome) -> None:
+    text = format_text(outcome)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+    else:
+        display({"text/html": format_html(outcome), "text/plain": text}, raw=True)
+
+
+# ---------------------------------------------------------------- helpers for checkers
+
+def _show(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=4, threshold=8, edgeitems=3)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}" if value.size > 6 else _show(value)
+    text = _show(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def call(func: Any, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
+    """Call the student's function; a crash becomes CheckFailed naming the input.
+
+    NotImplementedError passes through (it means "not done yet").
+    """
+    if not callable(func):
+        raise CheckFailed(f"Expected a function, got {type(func).__name__}. "
+                          "Pass the function itself, without calling it: check(id, my_function).")
+    try:
+        return func(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        where = what or "{}({})".format(getattr(func, "__name__", "your function"),
+                                        ", ".join(_short(a) for a in args))
+        raise CheckFailed(f"{where} raised {type(err).__name__}: {err}") from err
+
+
+def expect(condition: bool, message: str) -> None:
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise CheckFailed(message)
+
+
+def expect_shape(got: Any, shape: tuple, what: str, hint: str = "") -> None:
+    """Fail unless ``got`` is array-like with exactly ``shape``."""
+    got_shape = np.shape(got)
+    expect(tuple(got_shape) == tuple(shape),
+           _join(f"{what}: expected shape {tuple(shape)}, got {tuple(got_shape)}.", hint))
+
+
+def expect_close(got: Any, want: Any, what: str, hint: str = "",
+                 rtol: float = 1e-5, atol: float = 1e-8) -> None:
+    """Fail unless ``got`` equals ``want`` within tolerances (shapes must match too).
+
+    |got - want| <= atol + rtol * |want|, elementwise.
+    """
+    try:
+        got_arr = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise CheckFailed(_join(f"{what}: expected a number or array, got {type(got).__name__} "
+                                f"{_show(got)}.", hint)) from None
+    want_arr = np.asarray(want, dtype=np.float64)
+    if got_arr.shape != want_arr.shape:
+        raise CheckFailed(_join(f"{what}: expected shape {want_arr.shape}, got {got_arr.shape} "
+                                f"({_show(got)}).", hint))
+    if not np.all(np.isfinite(got_arr) | ~np.isfinite(want_arr)):
+        raise CheckFailed(_join(f"{what}: got non-finite values {_show(got)}; "
+                                f"expected {_show(want)}.", hint))
+    if not np.allclose(got_arr, want_arr, rtol=rtol, atol=atol, equal_nan=True):
+        raise CheckFailed(_join(f"{what}: expected {_show(want)}, got {_show(got)}.", hint))
+
+
+def expect_equal(got: Any, want: Any, what: str, hint: str = "") -> None:
+    """Fail unless ``got == want`` exactly (arrays: same shape and every element)."""
+    if isinstance(got, np.ndarray) or isinstance(want, np.ndarray):
+        same = np.shape(got) == np.shape(want) and bool(np.all(np.asarray(got) == np.asarray(want)))
+    else:
+        same = bool(got == want)
+    expect(same, _join(f"{what}: expected {_show(want)}, got {_show(got)}.", hint))
+
+
+def _join(message: str, hint: str) -> str:
+    return f"{message} {hint}".strip() if hint else message
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+
+
+def _call_elementwise(func, x, what, formula):
+    """Call func(x) on an array; a TypeError from math.exp & co. gets a specific hint."""
+    try:
+        with np.errstate(all="ignore"):
+            return call(func, x, what=what)
+    except CheckFailed as err:
+        if isinstance(err.__cause__, TypeError):
+            raise CheckFailed(f"{err} Your function must work elementwise on a numpy array: use np.exp, "
+                              "not math.exp (math works on one number only). " + formula) from None
+        if isinstance(err.__cause__, ValueError) and "truth value" in str(err.__cause__):
+            raise CheckFailed(f"{err} Your function must work elementwise on a numpy array: `if x > 0:` "
+                              "needs one number; choose per element with np.where(x > 0, ..., ...). "
+                              + formula) from None
+        raise

@@ -1,0 +1,201 @@
+"""Chapter 04's exercise checks."""
+import numpy as np
+
+from course_lib.experiments.ch04_optimizers import RACE_04
+from course_lib.exercises._framework import (CheckFailed, _short, call, exercise, expect, expect_close,
+                                             expect_equal)
+
+
+def _momentum_reference(W, v, g, lr, alpha):
+    v_new = alpha * v - lr * g
+    return W + v_new, v_new
+
+
+@exercise("04-momentum", "the Momentum update v ← αv − η∂L/∂W, W ← W + v")
+def _check_momentum(momentum_step):
+    """Momentum: v ← αv − η·∂L/∂W, then W ← W + v (the new v)."""
+    formula = "Revisit the notes' formula: first v ← αv − η·∂L/∂W, then W ← W + v with the new v."
+    rng = np.random.default_rng(4)
+    cases = [(np.array([1.0, -2.0, 0.5]), np.array([0.3, -0.1, 0.2]), np.array([0.5, 1.0, -2.0]), 0.1, 0.9),
+             (rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), 0.01, 0.5),
+             (np.array([2.0]), np.zeros(1), np.array([4.0]), 0.05, 0.9),          # first step: v = 0
+             (np.array([-1.0, 1.0]), np.array([0.2, 0.2]), np.zeros(2), 0.1, 0.0)]  # α = 0, g = 0
+    for W, v, g, lr, alpha in cases:
+        what = f"momentum_step(W, v, grad, lr={lr}, alpha={alpha}) with W = {_short(W)}, v = {_short(v)}"
+        got = call(momentum_step, W.copy(), v.copy(), g.copy(), lr, alpha, what=what)
+        expect(isinstance(got, tuple) and len(got) == 2,
+               f"{what} returned {_short(got)}; return the pair (W_new, v_new).")
+        W_new, v_new = (np.asarray(a, dtype=np.float64) for a in got)
+        W_want, v_want = _momentum_reference(W, v, g, lr, alpha)
+        if W_new.shape == W.shape and np.allclose(W_new, W_want) and np.allclose(v_new, v_want):
+            continue
+        if W_new.shape == W.shape:
+            if np.allclose(W_new, W + alpha * v + lr * g):
+                raise CheckFailed(f"{what}: you computed v ← αv + η·∂L/∂W — a sign error: the step then "
+                                  "goes uphill, along the gradient. " + formula)
+            if np.allclose(W_new, W + v) and not np.allclose(v, v_want):
+                raise CheckFailed(f"{what}: W moved by the old v: you updated W before v. The notes "
+                                  "first update v, then add the new v to W. " + formula)
+            if np.allclose(W_new, W - lr * (alpha * v + g)):
+                raise CheckFailed(f"{what}: you used the other convention, v ← αv + ∂L/∂W and "
+                                  "W ← W − ηv (PyTorch's), which keeps v/η with the opposite sign. It is "
+                                  "the same method, but here v is the notes' velocity. " + formula)
+            if np.allclose(W_new, W - lr * g):
+                raise CheckFailed(f"{what}: W moved by −η·∂L/∂W only, which is plain SGD: the velocity "
+                                  "αv is missing. " + formula)
+            if np.allclose(W_new, W + alpha * v - g):
+                raise CheckFailed(f"{what}: the learning rate η is missing from v ← αv − η·∂L/∂W. " + formula)
+        expect_close(W_new, W_want, f"{what}: W_new", formula)
+        expect_close(v_new, v_want, f"{what}: v_new", formula)
+
+    from course_lib import optimizers, surfaces
+
+    class Yours:                                    # the student's step as an optimizer
+        def __init__(self):
+            self.v = np.zeros(2)
+
+        def update(self, params, grads):
+            W, self.v = momentum_step(params["xy"].copy(), self.v.copy(), grads["xy"], 0.1, 0.9)
+            params["xy"][...] = W
+
+    theirs = surfaces.trajectory(Yours(), "dlfs", steps=30)
+    ours = surfaces.trajectory(optimizers.get("momentum", lr=0.1, momentum=0.9), "dlfs", steps=30)
+    expect_close(theirs, ours, "30 steps of your update on f = x²/20 + y² (η = 0.1, α = 0.9)", formula)
+    return (f"Your update follows course_lib's Momentum path on f = x²/20 + y² for 30 steps "
+            f"(largest difference {np.abs(theirs - ours).max():.1e}).")
+
+
+def _adam_reference(W, m, v, g, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return W - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+@exercise("04-adam-step", "one Adam step with bias correction")
+def _check_adam_step(adam_step):
+    """Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ),
+    W ← W − η m̂/(√v̂ + ε)."""
+    formula = ("Revisit Kingma & Ba: m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m/(1−β₁ᵗ);  "
+               "v̂ = v/(1−β₂ᵗ);  W ← W − η·m̂/(√v̂ + ε), with t = 1 on the first step.")
+    rng = np.random.default_rng(4)
+    hp = dict(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8)
+    cases = [(np.array([1.0, -2.0, 0.5]), np.zeros(3), np.zeros(3), np.array([0.5, -1.0, 2.0]), 1, hp),
+             (rng.normal(size=(2, 3)), 0.1 * rng.normal(size=(2, 3)), 0.01 * rng.random((2, 3)),
+              rng.normal(size=(2, 3)), 5, dict(lr=0.01, beta1=0.8, beta2=0.99, eps=1e-8)),
+             (np.array([0.0, 1.0]), np.zeros(2), np.zeros(2), np.array([1e-9, -1e-9]), 1, hp),
+             (np.array([3.0]), np.array([0.2]), np.array([0.05]), np.array([-0.3]), 1000, hp)]
+    for W, m, v, g, t, kw in cases:
+        what = (f"adam_step(W, m, v, grad = {_short(g)}, t={t}, lr={kw['lr']}, beta1={kw['beta1']}, "
+                f"beta2={kw['beta2']}, eps={kw['eps']})" + ("" if not m.any() else " with m, v ≠ 0"))
+        got = call(adam_step, W.copy(), m.copy(), v.copy(), g.copy(), t, what=what, **kw)
+        expect(isinstance(got, tuple) and len(got) == 3,
+               f"{what} returned {_short(got)}; return the triple (W_new, m_new, v_new).")
+        W_new, m_new, v_new = (np.asarray(a, dtype=np.float64) for a in got)
+        W_want, m_want, v_want = _adam_reference(W, m, v, g, t, **kw)
+        ok_shapes = W_new.shape == W.shape and m_new.shape == m.shape and v_new.shape == v.shape
+        if ok_shapes and np.allclose(W_new, W_want, rtol=1e-6, atol=1e-12) \
+                and np.allclose(m_new, m_want) and np.allclose(v_new, v_want, rtol=1e-6, atol=1e-30):
+            continue
+        if ok_shapes:
+            lr, b1, b2, eps = kw["lr"], kw["beta1"], kw["beta2"], kw["eps"]
+            m1, v1 = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+            m_hat, v_hat = m1 / (1 - b1 ** t), v1 / (1 - b2 ** t)
+            if np.allclose(v_new, b2 * v + (1 - b2) * g) and not np.allclose(v_new, v_want):
+                raise CheckFailed(f"{what}: v averages the squared gradient g², not g. " + formula)
+            if t == 1 and not np.all(np.isfinite(W_new)):
+                raise CheckFailed(f"{what}: W_new is non-finite. On the first step t = 1, so the bias "
+                                  "correction divides by 1 − β¹ = 1 − β, not by 1 − β⁰ = 0: did you use "
+                                  "t − 1, or count t from 0? " + formula)
+            if not np.allclose(W_new, W_want, rtol=1e-6, atol=1e-12):
+                if np.allclose(W_new, W - lr * m1 / (np.sqrt(v1) + eps), rtol=1e-6, atol=1e-12):
+                    raise CheckFailed(f"{what}: the bias correction is missing — you divided m by √v "
+                                      f"instead of m̂ = m/(1−β₁ᵗ) by √v̂ = √(v/(1−β₂ᵗ)). On the first step "
+                                      f"that makes the step (1−β₁)/√(1−β₂) = "
+                                      f"{(1 - b1) / np.sqrt(1 - b2):.3g} times the right one. " + formula)
+                if np.allclose(W_new, W - lr * m_hat / (np.sqrt(v1) + eps), rtol=1e-6, atol=1e-12) or \
+                        np.allclose(W_new, W - lr * m1 / (np.sqrt(v_hat) + eps), rtol=1e-6, atol=1e-12):
+                    raise CheckFailed(f"{what}: only one of the two moments is bias-corrected; correct "
+                                      "both, m̂ = m/(1−β₁ᵗ) and v̂ = v/(1−β₂ᵗ). " + formula)
+                if np.allclose(W_new, W - lr * m_hat / np.sqrt(v_hat + eps), rtol=1e-6, atol=1e-12):
+                    raise CheckFailed(f"{what}: ε is inside the square root, √(v̂ + ε). Kingma & Ba add it "
+                                      "outside, √v̂ + ε. With ε = 1e-8 inside, the root adds about 1e-4, "
+                                      "which matters when the gradients are tiny, as here. " + formula)
+            elif np.allclose(m_new, m_hat) and not np.allclose(m_hat, m_want):
+                raise CheckFailed(f"{what}: you returned the corrected m̂ as the new m. Keep the running "
+                                  "averages m, v uncorrected; m̂, v̂ are only used for this step. " + formula)
+        expect_close(m_new, m_want, f"{what}: m_new", formula)
+        expect_close(v_new, v_want, f"{what}: v_new", formula, rtol=1e-6, atol=1e-30)
+        expect_close(W_new, W_want, f"{what}: W_new", formula, rtol=1e-6, atol=1e-12)
+
+    from course_lib import optimizers, surfaces
+
+    class Yours:
+        def __init__(self):
+            self.m, self.v, self.t = np.zeros(2), np.zeros(2), 0
+
+        def update(self, params, grads):
+            self.t += 1
+            W, self.m, self.v = adam_step(params["xy"].copy(), self.m.copy(), self.v.copy(),
+                                          grads["xy"], self.t, lr=0.3, beta1=0.9, beta2=0.999, eps=1e-8)
+            params["xy"][...] = W
+
+    theirs = surfaces.trajectory(Yours(), "dlfs", steps=30)
+    ours = surfaces.trajectory(optimizers.get("adam", lr=0.3), "dlfs", steps=30)
+    expect_close(theirs, ours, "30 Adam steps on f = x²/20 + y² (η = 0.3)", formula)
+    return ("Your Adam step matches Kingma & Ba on every input, including the first step (bias "
+            "correction) and tiny gradients (ε outside the root), and follows course_lib's Adam "
+            "path for 30 steps.")
+
+
+def _race_reference(race):
+    from course_lib import surfaces
+    reached = {}
+    for name, kwargs in race["optimizers"].items():
+        path = surfaces.trajectory(name, race["surface"], steps=race["steps"], opt_kwargs=kwargs)
+        reached[name] = surfaces.steps_to_reach(path, race["surface"], tol=race["tol"])
+    done = {k: s for k, s in reached.items() if s is not None}
+    return (min(done, key=done.get) if done else None), reached
+
+
+@exercise("04-first-to-reach", "which optimizer comes within 0.1 of the minimum first")
+def _check_first_to_reach(first_to_reach):
+    """first_to_reach(race) -> (name of the first optimizer within tol of the minimum, {name: step or None})."""
+    import copy
+    hint = ("For each optimizer: path = surfaces.trajectory(name, race['surface'], steps=race['steps'], "
+            "opt_kwargs=race['optimizers'][name]); step = surfaces.steps_to_reach(path, race['surface'], "
+            "tol=race['tol']) (None if it never gets there). The first is the smallest step, "
+            "leaving out the Nones.")
+    races = [RACE_04,
+             {"surface": "dlfs", "steps": 100, "tol": 0.1,
+              "optimizers": {"sgd": {"lr": 0.95}, "momentum": {"lr": 0.1}, "adagrad": {"lr": 1.5},
+                             "adam": {"lr": 0.3}}},
+             {"surface": "saddle", "steps": 20, "tol": 0.1,
+              "optimizers": {"sgd": {"lr": 0.05}, "momentum": {"lr": 0.05}}}]     # nobody arrives
+    for race in races:
+        first_want, reached_want = _race_reference(race)
+        what = f"first_to_reach(race on {race['surface']!r}, {race['steps']} steps)"
+        got = call(first_to_reach, copy.deepcopy(race), what=what)
+        expect(isinstance(got, tuple) and len(got) == 2,
+               f"{what} returned {_short(got)}; return the pair (first, reached).")
+        first, reached = got
+        expect(isinstance(reached, dict) and set(reached) == set(reached_want),
+               f"{what}: reached must be a dict with one entry per optimizer of the race, "
+               f"{sorted(reached_want)}; got {_short(reached)}. " + hint)
+        for name, want in reached_want.items():
+            if reached[name] == want:
+                continue
+            if want is not None and reached[name] == want + 1:
+                raise CheckFailed(f"{what}: {name} reached at step {reached[name]}, expected {want}: "
+                                  "counted from 1, but row 0 of a path is the start (step 0). " + hint)
+            expect_equal(reached[name], want, f"{what}: the step at which {name} first comes within "
+                                              f"{race['tol']} of the minimum", hint)
+        if first != first_want and first_want is not None and \
+                first == max((k for k in reached_want if reached_want[k] is not None), key=reached_want.get):
+            raise CheckFailed(f"{what}: you named the LAST optimizer to arrive ({first}); the first one "
+                              "has the smallest step. " + hint)
+        expect_equal(first, first_want, f"{what}: the first to arrive", hint)
+    first, reached = _race_reference(RACE_04)
+    order = ", ".join(f"{k} {v}" for k, v in sorted(reached.items(), key=lambda kv: (kv[1] is None, kv[1])))
+    return (f"On {RACE_04['surface']} with η = 0.05 for all, {first} arrives first. Steps to come within "
+            f"0.1 of the minimum: {order}. Was that your prediction?")

@@ -1,0 +1,210 @@
+"""Chapter 05's experiments, batch normalisation; layer 2: trains networks, draws nothing.
+
+    check_layer(x, gamma, beta)               # BatchNorm's backward pass against central differences
+    train_run(x, t, batchnorm=True, ...)      # one seeded MLP run -> (net, history), divergence recorded
+    weight_scale_grid(x, t, scales)           # training accuracy with and without BN for each initial std
+    batch_statistics_accuracy(net, x, t, 2)   # inference that (wrongly) uses the statistics of each batch
+    steps_to(history, 0.95)                   # first update step at which the accuracy reaches a level
+    step_time(net, x, t)                      # seconds for one forward and backward pass on a batch
+
+The layer itself is ``course_lib.layers.BatchNorm``; the network option is
+``MLP(..., batchnorm=True / "before" / "after")``.
+"""
+import functools
+import time
+
+import numpy as np
+
+from course_lib import data, optimizers
+from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib.layers import BatchNorm
+from course_lib.network import MLP
+from course_lib.training import TrainingDiverged, progress_bar, train
+
+__all__ = ["DEPTH5", "check_layer", "train_run", "weight_scale_grid", "batch_statistics_accuracy",
+           "steps_to", "step_time"]
+
+#: The network of *Deep Learning from Scratch*'s batch-norm experiment: 784-100×5-10.
+DEPTH5 = (784, 100, 100, 100, 100, 100, 10)
+
+
+def check_layer(x, gamma=None, beta=None, seed=0, h=1e-5):
+    """Relative errors of BatchNorm's training-mode backward pass against central differences.
+
+    The loss is L = Σ y ⊙ c with a fixed random c (so ∂L/∂y = c), y = BN(x) in
+    training mode on the batch ``x`` (float64, shape (N, D) with N ≥ 2).
+    Returns {"x": err, "gamma": err, "beta": err}, each ‖a − n‖ / (‖a‖ + ‖n‖).
+    """
+    x = np.array(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"x must be a batch of shape (N, D) with N >= 2 rows, got shape {x.shape}; "
+                         "batch statistics of a single row are meaningless")
+    d = x.shape[1]
+    params = {"gamma1": np.ones(d) if gamma is None else np.array(gamma, dtype=np.float64),
+              "beta1": np.zeros(d) if beta is None else np.array(beta, dtype=np.float64)}
+    for key, value in params.items():
+        if value.shape != (d,):
+            raise ValueError(f"{key[:-1]} must have one value per column of x, shape ({d},); got {value.shape}")
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    layer = BatchNorm(params, grads, 1)
+    c = np.random.default_rng(seed).standard_normal(x.shape)
+
+    def loss(_):
+        return float(np.sum(c * layer.forward(x, train=True)))
+
+    layer.forward(x, train=True)
+    dx = layer.backward(c.copy())
+    return {"x": relative_error(dx, numerical_gradient(loss, x, h)),
+            "gamma": relative_error(grads["gamma1"], numerical_gradient(loss, params["gamma1"], h)),
+            "beta": relative_error(grads["beta1"], numerical_gradient(loss, params["beta1"], h))}
+
+
+def train_run(x, t, x_test=None, t_test=None, *, batchnorm=True, init="he_normal", lr=0.1, epochs=5,
+              batch_size=100, seed=0, sizes=DEPTH5, activation="relu", optimizer="sgd", progress=False):
+    """Train one ``MLP(sizes, activation, init, batchnorm, seed)`` with ``optimizer`` at ``lr``.
+
+    Returns (net, history) as ``training.train`` (one evaluation per epoch).
+    If the loss overflows (NaN or ∞), the run stops there instead of raising:
+    ``history["diverged_at"]`` is that update step (None otherwise), and the
+    remaining evaluations repeat the accuracy the broken network has, so every
+    run has the same number of evaluations.
+    """
+    net = MLP(list(sizes), activation=activation, init=init, batchnorm=batchnorm, seed=seed)
+    opt = optimizers.get(optimizer, lr=lr)
+    try:
+        hist = train(net, opt, x, t, x_test, t_test, epochs=epochs, batch_size=batch_size, seed=seed,
+                     progress=progress)
+        hist["diverged_at"] = None
+        return net, hist
+    except TrainingDiverged as err:
+        hist = err.history
+    hist["diverged_at"] = int(hist["loss"].size - 1)
+    per_epoch = len(x) // min(batch_size, len(x))
+    steps = np.arange(epochs + 1) * per_epoch
+    with np.errstate(all="ignore"):
+        broken = {"train_acc": net.accuracy(x, t)}
+        if x_test is not None:
+            broken["test_acc"] = net.accuracy(x_test, t_test)
+    for key, value in broken.items():
+        done = hist[key]
+        hist[key] = np.concatenate([done, np.full(steps.size - done.size, value)])
+    hist["eval_step"] = steps
+    return net, hist
+
+
+def weight_scale_grid(x, t, scales, *, labels=None, sizes=DEPTH5, lr=0.01, epochs=20, batch_size=100,
+                      seed=0, activation="relu", progress=True):
+    """The weight-scale experiment: for each initial std in ``scales``, train with and without BN.
+
+    Every run uses weights W ~ N(0, std²), the same seed and the same mini-batches,
+    SGD at ``lr``, and measures the accuracy on (x, t) once per epoch (inference mode).
+    ``labels`` maps a series name to the MLP's batchnorm option
+    (default {"no BN": False, "BN": True}). Returns a dict:
+
+    scales       the stds, as an array
+    epoch        0, 1, ..., epochs
+    curves       name -> array (len(scales), epochs + 1) of accuracies
+    final        name -> array (len(scales),): the accuracy after the last epoch
+    diverged_at  name -> list, per scale, of the update step where the loss overflowed (or None)
+    """
+    scales = np.asarray(scales, dtype=np.float64).ravel()
+    if scales.size == 0 or np.any(~np.isfinite(scales)) or np.any(scales <= 0):
+        raise ValueError(f"scales must be positive standard deviations, e.g. np.logspace(0, -4, 16); got {scales}")
+    labels = {"no BN": False, "BN": True} if labels is None else dict(labels)
+    curves = {name: [] for name in labels}
+    diverged = {name: [] for name in labels}
+    with progress_bar(total=scales.size * len(labels), desc="weight-scale grid", enabled=progress) as bar:
+        for std in scales:
+            for name, option in labels.items():
+                _, hist = train_run(x, t, batchnorm=option, init=float(std), lr=lr, epochs=epochs,
+                                    batch_size=batch_size, seed=seed, sizes=sizes, activation=activation)
+                curves[name].append(hist["train_acc"])
+                diverged[name].append(hist["diverged_at"])
+                bar.update(1)
+    curves = {name: np.array(c) for name, c in curves.items()}
+    return {"scales": scales, "epoch": np.arange(epochs + 1), "curves": curves,
+            "final": {name: c[:, -1] for name, c in curves.items()}, "diverged_at": diverged}
+
+
+def batch_statistics_accuracy(net, x, t, batch_size, order="random", seed=0):
+    """Accuracy when every batch-norm layer normalises with the statistics of the batch it is given
+    (training-mode BN) instead of the running averages — the mistake of running inference in
+    training mode.
+
+    The rows of (x, t) are split into len(x) // batch_size batches of at least ``batch_size``
+    rows, in a seeded random order (``order="random"``) or sorted by label (``"by_class"``: each
+    batch holds mostly one digit). The running averages are left as they were.
+    """
+    if not net.batchnorm_layers():
+        raise ValueError("the network has no batch-norm layers: build it with MLP(..., batchnorm=True)")
+    if net.dropout:
+        raise ValueError("the network uses dropout, which training mode would also switch on; "
+                         "use a network without dropout")
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 2:
+        raise ValueError(f"batch_size must be an integer >= 2: the variance of a batch of one row is 0, "
+                         f"so batch statistics cannot normalise it; got {batch_size!r}")
+    if order not in ("random", "by_class"):
+        raise ValueError(f"order must be 'random' or 'by_class', got {order!r}")
+    t = np.asarray(t)
+    if len(x) != len(t) or len(x) < batch_size:
+        raise ValueError(f"need at least batch_size={batch_size} rows with one label each; "
+                         f"got {len(x)} rows and {len(t)} labels")
+    idx = (np.random.default_rng(seed).permutation(len(x)) if order == "random"
+           else np.argsort(t, kind="stable"))
+    correct = 0
+    with net.preserving_statistics():
+        for part in np.array_split(idx, len(x) // batch_size):
+            correct += int(np.sum(net.predict(x[part], train=True).argmax(axis=1) == t[part]))
+    return correct / len(x)
+
+
+def steps_to(history, level, key="train_acc"):
+    """The first evaluation step (updates done) at which history[key] ≥ level, or None if never."""
+    values = np.asarray(history[key])
+    steps = np.asarray(history["eval_step"])
+    hit = np.flatnonzero(values >= level)
+    return None if hit.size == 0 else int(steps[hit[0]])
+
+
+def step_time(net, x, t, repeats=30):
+    """Seconds for one training-mode forward and backward pass of ``net`` on the batch (x, t):
+    the median of ``repeats`` passes after one warm-up. Nothing is updated (the batch-norm
+    running averages are restored)."""
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}")
+    times = []
+    with net.preserving_statistics():
+        net.loss_and_gradient(x, t)
+        for _ in range(int(repeats)):
+            start = time.perf_counter()
+            net.loss_and_gradient(x, t)
+            times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+# ---------------------------------------------------------------- the explorer's runs
+
+@functools.lru_cache(maxsize=64)
+def _bn_runs_cached(log10_std, log10_lr, n, epochs, batch_size, seed):
+    (x, t), _ = data.load_mnist()
+    runs = {}
+    for name, option in (("no BN", False), ("BN", True)):
+        _, runs[name] = train_run(x[:n], t[:n], batchnorm=option, init=10.0 ** log10_std,
+                                            lr=10.0 ** log10_lr, epochs=epochs, batch_size=batch_size,
+                                            seed=seed)
+    return runs
+
+
+def bn_runs(std: float, lr: float, n: int = 500, epochs: int = 6, batch_size: int = 50, seed: int = 0):
+    """Training histories of the 784-100×5-10 ReLU net with and without batch norm:
+    weights W ~ N(0, std²), SGD at rate ``lr``, on the first ``n`` MNIST training images.
+
+    Returns {"no BN": history, "BN": history} (``train_run`` histories: per-step
+    "loss", per-epoch "train_acc", "diverged_at"). Cached: returning to a setting is instant;
+    do not modify the returned histories.
+    """
+    if not (std > 0 and lr > 0):
+        raise ValueError(f"std and lr must be > 0, got std={std}, lr={lr}")
+    return _bn_runs_cached(round(float(np.log10(std)), 3), round(float(np.log10(lr)), 3), int(n),
+                           int(epochs), int(batch_size), int(seed))
+

@@ -1,0 +1,163 @@
+"""The slide style shared by every figure helper: palette, fonts, sizes, SlideFigure."""
+import contextlib
+import functools
+import io
+from collections.abc import Mapping
+
+import numpy as np
+import matplotlib as mpl
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: Colour-blind-safe palette: Okabe & Ito's blue, vermillion, green, orange,
+#: reddish purple, sky blue and black, then Tol's wine and a grey (Okabe-Ito
+#: yellow is too faint on white for lines); series beyond 9 reuse the colours
+#: with another line style.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7",
+           "#56B4E9", "#000000", "#882255", "#999999")
+LINESTYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">")
+#: The largest default figure, in inches at 100 dpi (a 1280×720 slide minus its title).
+MAX_FIGSIZE = (12.8, 6.0)
+FIGSIZE = (7.0, 3.6)   # inches; fits a 1280×720 slide at the inline backend's dpi
+FONT_MIN = 11
+
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.figsize": (10.0, 4.5),
+    "figure.facecolor": "white",
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": FONT_MIN,
+    "ytick.labelsize": FONT_MIN,
+    "legend.fontsize": FONT_MIN,
+    "legend.title_fontsize": FONT_MIN,
+    "figure.titlesize": 14,
+    "figure.labelsize": 12,
+    "axes.prop_cycle": cycler(color=PALETTE),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 2.0,
+    "lines.markersize": 5,
+    "legend.framealpha": 0.85,
+    "image.cmap": "viridis",
+}
+
+
+@contextlib.contextmanager
+def slide_style():
+    """Apply :data:`STYLE` (fonts, palette, grid) inside a ``with`` block."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+class SlideFigure(Figure):
+    """A matplotlib Figure that Jupyter shows as a PNG without pyplot (``_repr_png_``)."""
+
+    def _repr_png_(self):
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", bbox_inches="tight")
+        return buf.getvalue()
+
+
+def _finish(fig):
+    """Fix what matplotlib would otherwise take from the global style at draw time."""
+    for ax in fig.axes:
+        ax.tick_params(labelsize=FONT_MIN)
+        ax.xaxis.offsetText.set_fontsize(FONT_MIN)
+        ax.yaxis.offsetText.set_fontsize(FONT_MIN)
+
+
+def _styled(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with slide_style():
+            fig = func(*args, **kwargs)
+            _finish(fig)
+        return fig
+    return wrapper
+
+
+def _fit(figsize):
+    w, h = figsize
+    return (min(float(w), MAX_FIGSIZE[0]), min(float(h), MAX_FIGSIZE[1]))
+
+
+def _figure(figsize, nrows=1, ncols=1, **kwargs):
+    """A new styled Figure (not managed by pyplot) with an (nrows, ncols) array of axes."""
+    fig = SlideFigure(figsize=_fit(figsize), dpi=STYLE["figure.dpi"], layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+    return fig, axes
+
+
+def _root(ax):
+    try:
+        return ax.get_figure(root=True)
+    except TypeError:                     # matplotlib < 3.10
+        return ax.figure
+
+
+def _axes(ax, figsize):
+    """(fig, ax): the given axes and its figure, or a new figure with one axes."""
+    if ax is None:
+        fig, axes = _figure(figsize)
+        return fig, axes[0, 0]
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), got {type(ax).__name__}")
+    return _root(ax), ax
+
+
+def subplots(nrows=1, ncols=1, figsize=None, **kwargs):
+    """A styled ``(fig, axes)`` pair for composing helpers (``axes`` squeezed as in pyplot).
+
+    The default size gives each panel about 4×3.5 inches, capped at MAX_FIGSIZE.
+    """
+    if figsize is None:
+        figsize = (4.0 * ncols + 0.5, 3.5 * nrows + 0.5)
+    with slide_style():
+        fig, axes = _figure(figsize, nrows, ncols, **kwargs)
+        for a in axes.flat:
+            a.tick_params(labelsize=FONT_MIN)
+    return fig, (axes[0, 0] if axes.size == 1 else axes.squeeze())
+
+
+def _style_of(i):
+    """(colour, line style) of the i-th series."""
+    return PALETTE[i % len(PALETTE)], LINESTYLES[(i // len(PALETTE)) % len(LINESTYLES)]
+
+
+def _mapping(obj, what, example):
+    if not isinstance(obj, Mapping):
+        raise TypeError(f"{what} must be a dict label -> data, e.g. {example}; got {type(obj).__name__}")
+    if len(obj) == 0:
+        raise ValueError(f"{what} is empty: give at least one entry, e.g. {example}")
+    return obj
+
+
+def _vector(a, name):
+    try:
+        v = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}") from None
+    if v.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {v.shape}")
+    if v.size == 0:
+        raise ValueError(f"{name} is empty")
+    return v
+
+
+def _legend(ax, n_series, **kwargs):
+    if n_series > 1:
+        ax.legend(**kwargs)
+
+
+def _set_scale(ax, logx=False, logy=False):
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")

@@ -1,0 +1,290 @@
+"""Training curves, generic series, learning-rate schedules."""
+from collections.abc import Mapping
+from matplotlib.lines import Line2D
+import numpy as np
+
+from course_lib.plots._style import (FONT_MIN, subplots, _axes, _figure, _legend, _mapping, _set_scale,
+                                     _style_of, _styled, _vector)
+
+
+# ------------------------------------------------------------ training curves
+_YLABELS = {"loss": "training loss (mini-batch)", "lr": "learning rate", "train_acc": "training accuracy",
+            "test_acc": "test accuracy", "val_acc": "validation accuracy", "grad_norm": "gradient norm ‖g‖",
+            "time": "time (s)"}
+_PER_EVAL = ("train_acc", "test_acc", "val_acc")
+_XLABELS = {"step": "update step", "time": "time (s)", "epoch": "epoch"}
+
+
+def ema(y, weight):
+    """Exponential moving average with bias correction (as TensorBoard's smoothing).
+
+    s_t = w·s_{t−1} + (1 − w)·y_t, s_0 = 0; returned: s_t / (1 − w^t), so the
+    first values are not pulled towards 0. ``weight`` w in [0, 1); 0 returns y.
+    """
+    if not 0.0 <= weight < 1.0:
+        raise ValueError(f"smoothing weight must be in [0, 1) (e.g. 0.9), got {weight}")
+    y = np.asarray(y, dtype=np.float64)
+    if weight == 0.0:
+        return y.copy()
+    out = np.empty_like(y)
+    s = 0.0
+    for i, v in enumerate(y):
+        s = weight * s + (1.0 - weight) * v
+        out[i] = s / (1.0 - weight ** (i + 1))
+    return out
+
+
+def _is_history(obj):
+    return isinstance(obj, Mapping) and ("loss" in obj or "eval_step" in obj) and \
+        not any(isinstance(v, Mapping) for v in obj.values())
+
+
+def _histories(series):
+    if _is_history(series):
+        return {"run": series}
+    series = _mapping(series, "series", '{"SGD": history_sgd, "Adam": history_adam}')
+    for label, h in series.items():
+        if not isinstance(h, Mapping):
+            raise TypeError(f"series[{label!r}] must be a history dict (from training.train), "
+                            f"got {type(h).__name__}")
+    return series
+
+
+def _steps_per_epoch(h, label, steps_per_epoch):
+    if steps_per_epoch is not None:
+        if steps_per_epoch <= 0:
+            raise ValueError(f"steps_per_epoch must be > 0, got {steps_per_epoch}")
+        return float(steps_per_epoch)
+    ev = np.asarray(h.get("eval_step", []))
+    if ev.size < 2 or ev[1] <= ev[0]:
+        raise ValueError(f"history {label!r}: x='epoch' needs eval_step with an evaluation per epoch, "
+                         "or pass steps_per_epoch=")
+    return float(ev[1] - ev[0])
+
+
+def _xy_from_history(h, label, key, x, steps_per_epoch):
+    """(x values, y values) of ``key`` in history ``h`` against "step", "time" or "epoch"."""
+    if key not in h:
+        raise ValueError(f"history {label!r} has no {key!r}; it has {', '.join(map(repr, h))}")
+    y = np.asarray(h[key], dtype=np.float64).ravel()
+    if y.size == 0:
+        raise ValueError(f"history {label!r} has an empty {key!r}")
+    ev = np.asarray(h.get("eval_step", []), dtype=np.float64).ravel()
+    per_step = key not in _PER_EVAL
+    if not per_step:                                  # aligned with eval_step
+        if ev.size != y.size:
+            raise ValueError(f"history {label!r}: {key!r} has {y.size} values but eval_step has {ev.size}; "
+                             "they must align (one value per evaluation)")
+        steps = ev
+    else:
+        steps = np.arange(y.size, dtype=np.float64)
+    if x == "step":
+        return steps, y
+    if x == "epoch":
+        return steps / _steps_per_epoch(h, label, steps_per_epoch), y
+    if x == "time":
+        t = np.asarray(h.get("time", []), dtype=np.float64).ravel()
+        if t.size == 0:
+            raise ValueError(f"history {label!r} has no 'time' for x='time'")
+        if per_step:
+            if y.size == t.size + 1 and not np.isfinite(y[-1]):   # a diverged run: last loss has no time
+                y = y[:-1]
+            if y.size != t.size:
+                raise ValueError(f"history {label!r}: {key!r} has {y.size} values but 'time' has {t.size}; "
+                                 "per-step arrays must have the same length")
+            return t, y
+        idx = ev.astype(int)
+        if idx.max(initial=0) > t.size:
+            raise ValueError(f"history {label!r}: eval_step goes to {idx.max()} but 'time' has {t.size} steps")
+        return np.where(idx > 0, t[np.maximum(idx - 1, 0)], 0.0), y
+    raise ValueError(f"x must be 'step', 'time' or 'epoch', got {x!r}")
+
+
+@_styled
+def curves(series, key="loss", smooth=0.0, x="step", ax=None, title=None, logy=False, raw=None,
+           ylabel=None, steps_per_epoch=None, figsize=(10, 4.5)):
+    """Overlay one quantity of several training histories (dict label -> history).
+
+    ``key``: a per-step array ("loss", "lr", "grad_norm") or a per-evaluation
+    one ("train_acc", "test_acc", "val_acc", drawn with markers at eval_step).
+    ``x``: "step" (updates done), "time" (seconds) or "epoch" (step divided by
+    the steps per epoch, read from eval_step or given as steps_per_epoch).
+    ``smooth`` w > 0 draws the exponential moving average of :func:`ema`;
+    ``raw`` (default: when at most 3 series) also draws the unsmoothed
+    values faintly. A single history may be passed instead of a dict.
+    """
+    hs = _histories(series)
+    fig, ax = _axes(ax, figsize)
+    if raw is None:
+        raw = len(hs) <= 3
+    for i, (label, h) in enumerate(hs.items()):
+        xs, ys = _xy_from_history(h, label, key, x, steps_per_epoch)
+        colour, ls = _style_of(i)
+        per_eval = key in _PER_EVAL
+        if smooth and not per_eval:
+            if raw:
+                ax.plot(xs, ys, color=colour, alpha=0.25, lw=1)
+            ys = ema(ys, smooth)
+        else:
+            ema(ys[:1], smooth)          # validates smooth
+        ax.plot(xs, ys, color=colour, ls=ls, label=str(label),
+                marker="o" if per_eval and ys.size <= 60 else None, markersize=4)
+    _set_scale(ax, logy=logy)
+    ax.set_xlabel(_XLABELS.get(x, str(x)))
+    base = ylabel or _YLABELS.get(key, key)
+    ax.set_ylabel(base + (f", EMA {smooth:g}" if smooth and key not in _PER_EVAL
+                          and not ylabel else ""))
+    ax.set_title(title or base[0].upper() + base[1:])
+    _legend(ax, len(hs), loc="best")
+    return fig
+
+
+@_styled
+def train_test(history, ax=None, title="Training vs test accuracy", x="epoch", steps_per_epoch=None,
+               figsize=(9, 4.5)):
+    """Training and test accuracy (and validation, if recorded) of one history against epochs.
+
+    A missing or empty "test_acc" is skipped. The legend gives the final values.
+    """
+    if not isinstance(history, Mapping):
+        raise TypeError(f"history must be a dict from training.train, got {type(history).__name__}")
+    fig, ax = _axes(ax, figsize)
+    for i, (key, name) in enumerate((("train_acc", "train"), ("test_acc", "test"), ("val_acc", "validation"))):
+        if key not in history or np.asarray(history[key]).size == 0:
+            if key == "train_acc":
+                raise ValueError(f"history has no 'train_acc'; it has {', '.join(map(repr, history))}")
+            continue
+        xs, ys = _xy_from_history(history, "history", key, x, steps_per_epoch)
+        colour, ls = _style_of(i)
+        ax.plot(xs, ys, color=colour, ls=ls, marker="o" if ys.size <= 60 else None, markersize=4,
+                label=f"{name} (final {ys[-1]:.3f})")
+    ax.set_xlabel(_XLABELS.get(x, str(x)))
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    ax.legend(loc="best")
+    return fig
+
+
+# ------------------------------------------------------------ generic series
+def _series_xy(label, s, x):
+    """(x, y) of one series: y, or a pair (x, y)."""
+    if isinstance(s, tuple) and len(s) == 2:
+        xs, ys = _vector(s[0], f"x of {label!r}"), _vector(s[1], f"y of {label!r}")
+    else:
+        ys = _vector(s, f"series {label!r}")
+        xs = np.arange(ys.size, dtype=np.float64) if x is None else _vector(x, "x")
+    if xs.size != ys.size:
+        raise ValueError(f"series {label!r}: x has {xs.size} values but y has {ys.size}")
+    return xs, ys
+
+
+def _draw_series(ax, series, x, colours, markers):
+    for label, s in series.items():
+        xs, ys = _series_xy(label, s, x)
+        colour, ls = colours[label]
+        ax.plot(xs, ys, color=colour, ls=ls, label=str(label),
+                marker="o" if markers else None, markersize=4)
+
+
+@_styled
+def lines(series, xlabel, ylabel, title, x=None, ax=None, logx=False, logy=False, markers=False,
+          figsize=(9, 4.5)):
+    """Overlay of x → y series: dict label -> y (against ``x``, or 0, 1, ...) or -> (x, y)."""
+    series = _mapping(series, "series", '{"sigmoid": y1, "relu": (x2, y2)}')
+    fig, ax = _axes(ax, figsize)
+    _draw_series(ax, series, x, {k: _style_of(i) for i, k in enumerate(series)}, markers)
+    _set_scale(ax, logx, logy)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    _legend(ax, len(series), loc="best")
+    return fig
+
+
+@_styled
+def grid_of_curves(panels, xlabel, ylabel, title, x=None, ncols=4, sharey=True, logx=False,
+                   logy=False, figsize=None):
+    """Small multiples: one panel per entry of ``panels`` (dict panel_title -> series).
+
+    Each panel's series is a dict label -> y (against ``x``, or 0, 1, ...) or
+    -> (x, y), or one array. A series label keeps its colour in every panel
+    and one figure legend names them, e.g. ``{"std=1": {"BN": acc1, "no BN":
+    acc2}, "std=0.1": {...}, ...}`` for the batch-norm weight-scale grid.
+    """
+    panels = _mapping(panels, "panels", '{"std=1": {"BN": acc_bn, "no BN": acc}, ...}')
+    panels = {k: (v if isinstance(v, Mapping) else {"": v}) for k, v in panels.items()}
+    labels = list(dict.fromkeys(lab for s in panels.values() for lab in s))
+    colours = {lab: _style_of(i) for i, lab in enumerate(labels)}
+    n = len(panels)
+    ncols = max(1, min(int(ncols), n))
+    nrows = -(-n // ncols)
+    if figsize is None:
+        figsize = (min(2.9 * ncols + 0.8, 12.8), min(1.45 * nrows + 1.2, 6.0))
+    fig, axes = _figure(figsize, nrows, ncols, sharex=True, sharey=bool(sharey))
+    for ax, (ptitle, series) in zip(axes.flat, panels.items()):
+        if not series:
+            raise ValueError(f"panel {ptitle!r} has no series")
+        _draw_series(ax, series, x, colours, markers=False)
+        _set_scale(ax, logx, logy)
+        ax.set_title(str(ptitle), fontsize=FONT_MIN + 1)
+    for ax in axes.flat[n:]:
+        ax.set_axis_off()
+    if len(labels) > 1:
+        fig.legend(handles=[Line2D([], [], color=colours[k][0], ls=colours[k][1], lw=2, label=str(k))
+                            for k in labels], loc="outside upper right", ncols=min(len(labels), 4),
+                   frameon=False)
+    fig.supxlabel(xlabel)
+    fig.supylabel(ylabel)
+    fig.suptitle(title)
+    return fig
+
+
+
+@_styled
+def schedule_plot(steps, lrs, ax=None, title="Learning-rate schedules", logy=False, figsize=(9, 4.5)):
+    """Learning rate against step for several schedules: dict name -> array (one per step) or function.
+
+    A function is called with the array of steps (``course_lib.schedules``
+    functions accept arrays) and must return one rate per step.
+    """
+    steps = _vector(steps, "steps")
+    lrs = _mapping(lrs, "lrs", '{"cosine": schedules.get("cosine", lr0=0.1, total_steps=1000)}')
+    fig, ax = _axes(ax, figsize)
+    for i, (label, lr) in enumerate(lrs.items()):
+        if callable(lr):
+            try:
+                v = np.asarray(lr(steps), dtype=np.float64)
+            except (TypeError, ValueError):
+                v = None
+            if v is None or v.shape != steps.shape:          # a function of one step only
+                v = np.array([lr(int(s)) for s in steps], dtype=np.float64)
+        else:
+            v = np.asarray(lr, dtype=np.float64)
+        if v.shape != steps.shape:
+            raise ValueError(f"schedule {label!r} gives {v.size} rates for {steps.size} steps")
+        colour, ls = _style_of(i)
+        ax.plot(steps, v, color=colour, ls=ls, label=str(label))
+    _set_scale(ax, logy=logy)
+    ax.set_xlabel("update step")
+    ax.set_ylabel("learning rate η")
+    ax.set_title(title)
+    _legend(ax, len(lrs), loc="best")
+    return fig
+
+
+# ------------------------------------------------------------ explorers
+
+def plot_bn_runs(runs, std: float, lr: float):
+    """Loss per step (left) and training accuracy per epoch (right) of bn_runs' histories."""
+    labelled = {}
+    for name, h in runs.items():
+        step = h.get("diverged_at")
+        labelled[name if step is None else f"{name} (diverged at step {step})"] = h
+    fig, (ax_loss, ax_acc) = subplots(1, 2, figsize=(10, 3.6))
+    with np.errstate(invalid="ignore", over="ignore"):
+        curves(labelled, key="loss", smooth=0.6, raw=False, logy=True, ax=ax_loss,
+                     title=f"Training loss · std {std:.2g}, lr {lr:.2g}")
+    curves(labelled, key="train_acc", x="epoch", ax=ax_acc, title="Training accuracy")
+    ax_acc.set_ylim(0, 1.02)
+    ax_loss.set_ylim(1e-2, 1e2)
+    return fig

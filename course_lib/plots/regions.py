@@ -1,0 +1,162 @@
+"""Decision boundaries, hyperparameter trials and search regions."""
+import numpy as np
+from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgba
+
+from course_lib.plots.curves import train_test
+from course_lib.plots._style import FONT_MIN, MARKERS, PALETTE, subplots, _axes, _set_scale, _styled, _vector
+
+
+# ------------------------------------------------------------ decision boundary
+@_styled
+def decision_boundary(predict, x, t, ax=None, title="Decision boundary", resolution=200, margin=0.5,
+                      class_names=None, figsize=(7, 5.5)):
+    """Regions of the plane by predicted class, with the data points on top.
+
+    ``predict`` maps an (m, 2) array to m class integers (or to (m, k) scores,
+    reduced by argmax); ``x`` is (N, 2), ``t`` N integer labels or one-hot.
+    The grid covers the data ± ``margin`` with ``resolution``² points.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] == 0:
+        raise ValueError(f"x must be an (N, 2) array of 2-D points, got shape {x.shape}")
+    t = np.asarray(t)
+    if t.ndim == 2:
+        t = t.argmax(axis=1)
+    if t.shape != (x.shape[0],):
+        raise ValueError(f"t must hold one label per point: x has {x.shape[0]} points, t has shape {t.shape}")
+    t = t.astype(int)
+    if not callable(predict):
+        raise TypeError("predict must be a function (m, 2) array -> m class integers, "
+                        "e.g. lambda p: net.predict(p).argmax(axis=1)")
+    gx = np.linspace(x[:, 0].min() - margin, x[:, 0].max() + margin, int(resolution))
+    gy = np.linspace(x[:, 1].min() - margin, x[:, 1].max() + margin, int(resolution))
+    GX, GY = np.meshgrid(gx, gy)
+    z = np.asarray(predict(np.column_stack([GX.ravel(), GY.ravel()]).astype(np.float32)))
+    if z.ndim == 2:
+        z = z.argmax(axis=1)
+    if z.shape != (GX.size,):
+        raise ValueError(f"predict returned shape {z.shape} for {GX.size} points; it must return one class "
+                         "per point (or one row of scores per point)")
+    Z = z.astype(int).reshape(GX.shape)
+    k = int(max(t.max(), Z.max())) + 1
+    if k > len(PALETTE):
+        raise ValueError(f"at most {len(PALETTE)} classes can be told apart, got {k}")
+    if class_names is None:
+        class_names = [f"class {c}" for c in np.arange(k)]
+    fig, ax = _axes(ax, figsize)
+    light = ListedColormap([to_rgba(c, 0.25) for c in PALETTE[:k]])
+    ax.pcolormesh(GX, GY, Z, cmap=light, norm=BoundaryNorm(np.arange(k + 1) - 0.5, k), shading="auto",
+                  rasterized=True)
+    ax.contour(GX, GY, Z, levels=np.arange(k) + 0.5, colors="0.3", linewidths=1)
+    for c in np.arange(k):
+        pts = x[t == c]
+        if len(pts):
+            ax.scatter(pts[:, 0], pts[:, 1], s=18, color=PALETTE[c], marker=MARKERS[c],
+                       edgecolors="white", linewidths=0.5, label=class_names[c])
+    ax.set_xlim(gx[0], gx[-1])
+    ax.set_ylim(gy[0], gy[-1])
+    ax.grid(False)
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title(title)
+    ax.legend(loc="best", markerscale=1.5)
+    return fig
+
+
+# ------------------------------------------------------------ hyperparameter search, schedules
+@_styled
+def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=None, title=None,
+                   mark_best=True, figsize=(8, 5)):
+    """Trials of a search as points (x, y) coloured by a score c, with a colour bar.
+
+    NaN scores (diverged trials) are drawn as grey crosses; ``mark_best``
+    rings the trial with the largest c.
+    """
+    x = _vector(x, "x")
+    y = _vector(y, "y")
+    c = _vector(c, "c")
+    if not x.size == y.size == c.size:
+        raise ValueError(f"x, y and c need one value per trial, got {x.size}, {y.size} and {c.size}")
+    for name, v, log in (("x", x, logx), ("y", y, logy)):
+        if log and np.any(v <= 0):
+            raise ValueError(f"{name} has values <= 0, which a log axis cannot show; pass log{name}=False")
+    fig, ax = _axes(ax, figsize)
+    ok = np.isfinite(c)
+    sc = ax.scatter(x[ok], y[ok], c=c[ok], cmap="viridis", s=40, edgecolors="0.2", linewidths=0.4)
+    n_series = 0
+    if (~ok).any():
+        ax.scatter(x[~ok], y[~ok], marker="x", color="0.5", s=30, label="diverged (no score)")
+        n_series += 1
+    if mark_best and ok.any():
+        b = np.flatnonzero(ok)[np.argmax(c[ok])]
+        ax.scatter([x[b]], [y[b]], s=220, facecolors="none", edgecolors=PALETTE[1], linewidths=2.5,
+                   label=f"best: {clabel} {c[b]:.3g}")
+        n_series += 1
+    fig.colorbar(sc, ax=ax, label=clabel)
+    _set_scale(ax, logx, logy)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or f"{clabel} of each trial")
+    if n_series:
+        # Below the x label, a fixed distance from the axes: ticks, tick labels (with exponents) and
+        # the label take a fixed height in points (3.5 + 3.5 + ~17 + 4 + ~14) whatever the figure's
+        # height, where a fixed fraction of the axes height ran into the x label on figures under
+        # about 4 inches. The layout engine makes room. Not inside: a grid of trials has no free corner.
+        from matplotlib.transforms import ScaledTranslation
+        below = ScaledTranslation(0, -42 / 72, fig.dpi_scale_trans)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=ax.transAxes + below,
+                  ncols=n_series, frameon=False, borderaxespad=0)
+    return fig
+
+
+
+
+# ------------------------------------------------------------ explorers
+
+def plot_regularized_moons(result, label="", figsize=(10.0, 3.7)):
+    """Left: train/test accuracy against updates; right: the decision boundary with the
+    training points. Returns the Figure."""
+    fig, (left, right) = subplots(1, 2, figsize=figsize)
+    h, net = result["history"], result["net"]
+    train_test(h, ax=left, x="step", title=f"Accuracy ({label})" if label else "Accuracy")
+    left.set_ylim(0.4, 1.02)
+    gap = h["train_acc"][-1] - h["test_acc"][-1]
+    decision_boundary(lambda p: net.predict(p), result["x"], result["t"], ax=right,
+                            resolution=120, title=f"{len(result['t'])} training points · gap {gap:.3f}")
+    return fig
+
+
+def plot_search_region(trials, log_lr, log_wd, key="val_acc", max_curves=8, figsize=(11.0, 3.7)):
+    """Left: every trial in the (lr, λ) plane (grey), those inside the region coloured by ``key``,
+    the region as a rectangle. Right: the ``key`` curves of the best trials inside (at most
+    ``max_curves``). ``log_lr``, ``log_wd``: the region in log10 units. Returns the Figure."""
+    from matplotlib.patches import Rectangle
+
+    from course_lib.experiments.ch07_hyperparameter_search import search_region
+    from course_lib import search
+    inside, best = search_region(trials, log_lr, log_wd, key)
+    lr, wd, score = (search.column(trials, k) for k in ("lr", "weight_decay", key))
+    fig, (left, right) = subplots(1, 2, figsize=figsize)
+    left.scatter(lr, wd, s=14, color="0.75", label="all trials")
+    finite = score[np.isfinite(score)]
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    sc = left.scatter(lr[inside], wd[inside], c=score[inside], cmap="viridis", vmin=vmin, vmax=vmax, s=40,
+                      edgecolors="0.2", linewidths=0.4, label="inside the region")
+    fig.colorbar(sc, ax=left, label=key.replace("_acc", " accuracy").replace("val", "validation"))
+    left.add_patch(Rectangle((10 ** log_lr[0], 10 ** log_wd[0]), 10 ** log_lr[1] - 10 ** log_lr[0],
+                             10 ** log_wd[1] - 10 ** log_wd[0], fill=False, ec=PALETTE[1], lw=2))
+    left.set(xscale="log", yscale="log", xlabel="learning rate", ylabel="weight decay λ",
+             title=f"{len(inside)} of {len(trials)} trials inside")
+    left.legend(loc="lower left", fontsize=FONT_MIN)
+    shown = [i for i in inside if np.isfinite(score[i])][:max_curves]
+    for rank, i in enumerate(shown):
+        h = trials[i]["history"]
+        colour, ls = PALETTE[rank % len(PALETTE)], "-" if rank < len(PALETTE) else "--"
+        per_epoch = float(h["eval_step"][1] - h["eval_step"][0]) if len(h["eval_step"]) > 1 else 1.0
+        right.plot(np.asarray(h["eval_step"]) / per_epoch, h[key], color=colour, ls=ls,
+                   label=f"lr {trials[i]['lr']:.1e}, λ {trials[i]['weight_decay']:.0e}")
+    right.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0, 1),
+              title=("best inside: " + f"{score[best]:.3f}") if best is not None else "no trial inside")
+    if shown:
+        right.legend(loc="upper left", fontsize=FONT_MIN - 1 if len(shown) > 4 else FONT_MIN)
+    return fig

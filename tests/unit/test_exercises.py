@@ -1,0 +1,153 @@
+"""course_lib.exercises: the registry, check() outcomes and display, strict mode, the
+helpers, and chapter 00's checkers (pass on the solution, fail on the common mistakes)."""
+import numpy as np
+import pytest
+
+from course_lib import exercises
+from course_lib.exercises import CheckFailed, check, run_check
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """A private registry with one demo exercise: double(x) = 2x."""
+    monkeypatch.setattr(exercises._framework, "_REGISTRY", {})
+
+    @exercises.exercise("99-double")
+    def _check_double(double):
+        """Double a number."""
+        for x in (0.0, 1.5, -3.0):
+            exercises.expect_close(exercises.call(double, x), 2 * x, f"double({x})",
+                                   "Revisit y = 2x.")
+        return "Doubles everything."
+
+    return exercises._framework._REGISTRY
+
+
+def _double(x):
+    return 2 * x
+
+
+def _not_done(x):
+    raise NotImplementedError
+
+
+def _crashes(x):
+    return {}["missing"]
+
+
+def test_outcomes(registry):
+    assert run_check("99-double", _double) == exercises.Outcome("99-double", True, "Doubles everything.")
+    wrong = run_check("99-double", lambda x: x + 1)
+    assert wrong.passed is False
+    assert "double(0.0): expected 0, got 1" in wrong.message and "Revisit y = 2x." in wrong.message
+    assert run_check("99-double", _not_done).passed is None
+    assert run_check("99-double", None).passed is None
+    crash = run_check("99-double", _crashes)
+    assert crash.passed is False and "_crashes(0) raised KeyError" in crash.message
+    assert "Expected a function" in run_check("99-double", 4.0).message
+
+
+def test_unknown_id_lists_close_matches(registry):
+    outcome = run_check("99-duble", _double)
+    assert outcome.passed is False and "'99-double'" in outcome.message
+    with pytest.raises(KeyError, match="Did you mean '99-double'"):
+        exercises.get("99-doubel")
+
+
+def test_check_never_raises_outside_the_tests(registry, monkeypatch, capsys):
+    monkeypatch.delenv(exercises.STRICT_ENV, raising=False)
+    assert check("99-double", _double) is True
+    assert check("99-double", lambda x: x) is False
+    assert check("99-double", _crashes) is False
+    assert check("no-such-id", _double) is False
+    assert check("99-double", _not_done) is None
+    out = capsys.readouterr().out          # no IPython shell here: the plain-text fallback
+    assert out.count("✔") == 1 and out.count("✘") == 3 and "Not done yet" in out
+
+
+def test_strict_mode_raises_on_failure_but_not_when_not_done(registry, monkeypatch):
+    monkeypatch.setenv(exercises.STRICT_ENV, "1")
+    with pytest.raises(AssertionError, match="99-double"):
+        check("99-double", lambda x: x)
+    with pytest.raises(AssertionError, match="No exercise"):
+        check("99-dble", _double)
+    assert check("99-double", _not_done) is None
+    assert check("99-double", _double) is True
+
+
+def test_html_display_in_ipython(registry, monkeypatch):
+    shown = []
+    import IPython
+    import IPython.display
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.delenv(exercises.STRICT_ENV, raising=False)
+    check("99-double", lambda x: "<b>")
+    (bundle,) = shown
+    assert set(bundle) == {"text/html", "text/plain"}
+    assert "✘" in bundle["text/html"] and "&lt;b&gt;" in bundle["text/html"]
+    assert bundle["text/plain"].startswith("✘ [99-double]")
+
+
+def test_registration_rules(registry):
+    with pytest.raises(ValueError, match="already registered"):
+        exercises.exercise("99-double")(lambda answer: None)
+    for bad in ("1-x", "01_sigmoid", "01-Sigmoid", "01-", "sigmoid"):
+        with pytest.raises(ValueError, match="must look like"):
+            exercises.exercise(bad)
+    assert exercises.ids() == ["99-double"] and exercises.ids("99") == ["99-double"]
+    assert exercises.get("99-double").title == "Double a number."
+
+
+def test_helpers():
+    exercises.expect_close([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]), "v")
+    with pytest.raises(CheckFailed, match=r"v: expected shape \(2,\), got \(3,\)"):
+        exercises.expect_close([1, 2, 3], [1, 2], "v")
+    with pytest.raises(CheckFailed, match="non-finite"):
+        exercises.expect_close([np.nan], [1.0], "v")
+    with pytest.raises(CheckFailed, match="expected a number or array, got str"):
+        exercises.expect_close("one", 1.0, "v")
+    with pytest.raises(CheckFailed, match="expected 3, got 4. hint"):
+        exercises.expect_equal(4, 3, "n", "hint")
+    exercises.expect_equal(np.arange(3), np.arange(3), "a")
+    with pytest.raises(CheckFailed, match="expected shape"):
+        exercises.expect_shape(np.zeros((2, 3)), (3, 2), "W")
+    with pytest.raises(CheckFailed, match="custom"):
+        exercises.expect(False, "custom")
+    with pytest.raises(NotImplementedError):
+        exercises.call(_not_done, 1)
+
+
+# ---------------------------------------------------------------- chapter 00
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_00_neuron():
+    assert run_check("00-neuron", lambda x, w, b: _sigmoid(w * np.asarray(x) + b)).passed is True
+    mistakes = {
+        "returned w·x + b itself": lambda x, w, b: w * np.asarray(x) + b,
+        "σ(w·(x + b))": lambda x, w, b: _sigmoid(w * (np.asarray(x) + b)),
+        "expected": lambda x, w, b: _sigmoid(-(w * np.asarray(x) + b)),      # sign of the exponent
+        "raised TypeError": lambda x, w, b: _sigmoid(w * list(x) + b),
+    }
+    for hint, answer in mistakes.items():
+        outcome = run_check("00-neuron", answer)
+        assert outcome.passed is False and hint in outcome.message, (hint, outcome.message)
+
+
+def test_00_accuracy():
+    def right(scores, labels):
+        return np.mean(np.argmax(scores, axis=1) == labels)
+
+    assert run_check("00-accuracy", right).passed is True
+    mistakes = {
+        "wrong axis": lambda s, t: np.mean(np.argmax(s, axis=0) == t),
+        "percentage": lambda s, t: 100 * right(s, t),
+        "number of correct rows": lambda s, t: np.sum(np.argmax(s, axis=1) == t),
+        "expected 0.5, got 1": lambda s, t: 1 - 0 * right(s, t),             # constant 1.0
+    }
+    for hint, answer in mistakes.items():
+        outcome = run_check("00-accuracy", answer)
+        assert outcome.passed is False and hint in outcome.message, (hint, outcome.message)
