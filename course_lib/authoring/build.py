@@ -137,7 +137,7 @@ def claim(out: Path, force: bool = False) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).is_file():
         _write(out / MARKER, "This folder is a rendered edition of the course, written by "
-                             "`python -m course_lib.build`, which rewrites its pages.\n")
+                             "`python -m course_lib.authoring.build`, which rewrites its pages.\n")
     return out
 
 
@@ -184,7 +184,7 @@ def copy_assets(out: Path) -> Path:
 
 
 def _ordinary_mode() -> int:
-    from course_lib.student import ordinary_mode
+    from course_lib.authoring.student import ordinary_mode
     return ordinary_mode()
 
 

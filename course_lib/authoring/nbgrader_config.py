@@ -1,7 +1,7 @@
 """nbgrader configuration for the course Training Deep Neural Networks.
 
 With it, ``nbgrader generate_assignment`` gives the same student notebooks as
-``python -m course_lib.student`` (cell types and sources equal; tests/test_nbgrader.py checks it):
+``python -m course_lib.authoring.student`` (cell types and sources equal; tests/authoring/test_nbgrader.py checks it):
 
     nbgrader generate_assignment ASSIGNMENT --config course_lib/authoring/nbgrader_config.py \\
         --CourseDirectory.root=COURSE

@@ -137,7 +137,7 @@ def test_a_folder_of_ones_own_is_refused_and_left_as_it_was(tmp_path):
     with pytest.raises(build.OutputFolderError, match="--force") as info:
         build.claim(mine)
     assert str(mine) in str(info.value) and "not empty" in str(info.value)
-    done = subprocess.run([sys.executable, "-m", "course_lib.build", "--chapter", "00",
+    done = subprocess.run([sys.executable, "-m", "course_lib.authoring.build", "--chapter", "00",
                            "--out", str(mine)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--force" in done.stderr and "Traceback" not in done.stderr
     assert sorted(str(p.relative_to(mine)) for p in mine.rglob("*")) == before

@@ -17,7 +17,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / ".binder"
 tomllib = pytest.importorskip("tomllib", reason="tomllib is in Python 3.11+")
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

@@ -20,7 +20,7 @@ import pytest
 
 from course_lib import data
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Run by the wheel's Python from an empty folder: the bundled data and chapter 03's MNIST run
 # (std 0.01 stalls, He learns), shortened.
@@ -75,6 +75,7 @@ def test_the_wheel_holds_the_data_and_the_assets(wheel):
     assert any(n.endswith("static/require.js") for n in names), "the rendered edition's scripts"
     assert any(n.endswith("static/reveal.js/dist/reveal.js") for n in names)
     assert any("templates/course_reveal/" in n for n in names), "the slide template"
+    assert "course_lib/authoring/nbgrader_config.py" in names, "instructors of a hub find it installed"
     assert not any(n.startswith(("tests/", "notebooks/", "data/")) for n in names)
     metadata = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
