@@ -12,6 +12,12 @@ check raises ``AssertionError`` so that an instructor notebook with a wrong
 solution fails its test; "not done yet" never raises (student notebooks run
 under the tests too).
 
+In grading mode (``COURSE_GRADING=1`` in the kernel's environment, or
+``set_grading(True)``) every check that does not pass raises after showing its
+box: a failed one ``AssertionError``, one left "not done yet" ``ExerciseNotDone``,
+so ``nbgrader autograde`` or any notebook runner scores an untouched exercise as
+failed. Students never set it and still see the friendly "not done yet".
+
 Exercise ids are ``"NN-short-name"`` where NN is the chapter number. The checkers
 are in ``chNN_*.py``, one file a chapter.
 """
@@ -28,11 +34,17 @@ import numpy as np
 
 
 STRICT_ENV = "COURSE_STRICT_CHECKS"
+GRADING_ENV = "COURSE_GRADING"
+_grading_override: bool | None = None
 _ID_PATTERN = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 class CheckFailed(Exception):
     """Raised by a checker; its message is the ✘ hint shown to the student."""
+
+
+class ExerciseNotDone(AssertionError):
+    """Grading mode only: an exercise was left "not done yet" (scores as failed)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,23 @@ def strict() -> bool:
     return os.environ.get(STRICT_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def grading() -> bool:
+    """True in grading mode: set_grading(True), else COURSE_GRADING=1 in the environment."""
+    return _env_flag(GRADING_ENV) if _grading_override is None else _grading_override
+
+
+def set_grading(on: bool | None = True) -> None:
+    """Turn grading mode on or off in this process (None: follow COURSE_GRADING again)."""
+    global _grading_override
+    if on is not None and not isinstance(on, bool):
+        raise TypeError(f"set_grading(on) takes True, False or None, not {on!r}")
+    _grading_override = on
+
+
 # ---------------------------------------------------------------- running checks
 
 def run_check(exercise_id: str, answer: Any) -> Outcome:
@@ -130,12 +159,16 @@ def check(exercise_id: str, answer: Any) -> bool | None:
 
     Returns True (passed), False (failed) or None (not done yet). Never raises,
     except under the test run (COURSE_STRICT_CHECKS=1), where a failed check
-    raises AssertionError.
+    raises AssertionError, and in grading mode (COURSE_GRADING=1), where a check
+    left not done raises ExerciseNotDone too.
     """
     outcome = run_check(exercise_id, answer)
     _display(outcome)
-    if outcome.passed is False and strict():
+    if outcome.passed is False and (strict() or grading()):
         raise AssertionError(f"check {outcome.exercise_id!r} failed: {outcome.message}")
+    if outcome.passed is None and grading():
+        raise ExerciseNotDone(f"exercise {outcome.exercise_id!r} is not done (grading mode, "
+                              f"{GRADING_ENV}=1): it scores as failed")
     return outcome.passed
 
 

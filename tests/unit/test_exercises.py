@@ -151,3 +151,38 @@ def test_00_accuracy():
     for hint, answer in mistakes.items():
         outcome = run_check("00-accuracy", answer)
         assert outcome.passed is False and hint in outcome.message, (hint, outcome.message)
+
+
+# ---------------------------------------------------------------- grading mode
+
+@pytest.fixture
+def grading_off(monkeypatch):
+    monkeypatch.delenv("COURSE_GRADING", raising=False)
+    monkeypatch.delenv("COURSE_STRICT_CHECKS", raising=False)
+    yield
+    exercises.set_grading(None)
+
+
+def test_grading_mode_fails_what_is_not_done_and_what_is_wrong(registry, grading_off, capsys):
+    assert check("99-double", _not_done) is None                 # a student: friendly, no raise
+    assert "Not done yet" in capsys.readouterr().out
+    exercises.set_grading(True)
+    with pytest.raises(exercises.ExerciseNotDone, match="99-double.*not done"):
+        check("99-double", _not_done)
+    assert "Not done yet" in capsys.readouterr().out              # the box is still shown
+    with pytest.raises(AssertionError, match="failed"):
+        check("99-double", lambda x: x)
+    assert check("99-double", _double) is True
+    exercises.set_grading(False)
+    assert check("99-double", lambda x: x) is False
+
+
+def test_grading_mode_from_the_environment(registry, grading_off, monkeypatch):
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    assert exercises.grading()
+    with pytest.raises(exercises.ExerciseNotDone):
+        check("99-double", None)
+    exercises.set_grading(False)                                  # the call wins over the variable
+    assert check("99-double", None) is None
+    with pytest.raises(TypeError, match="set_grading"):
+        exercises.set_grading("yes")
