@@ -278,3 +278,15 @@ def test_figures_get_their_alt_text_from_the_output_metadata():
     assert len(tags) == 2
     assert 'alt="Loss &quot;curve&quot;: 0.31 at the end"' in tags[0] and tags[0].count("alt=") == 1
     assert build.NO_ALT in tags[1]                            # no metadata: nbconvert's placeholder
+
+
+def test_every_figure_of_the_built_chapter_has_a_text_alternative(site):
+    for name in PAGES:
+        tags = re.findall(r"<img [^>]*>", _read(site / name))
+        assert tags, f"{name} shows no figure"
+        for tag in tags:
+            alt = re.search(r'\salt="([^"]*)"', tag)
+            assert alt and alt.group(1).strip() and build.NO_ALT not in alt.group(1), \
+                f"{name}: {tag[:200]}"
+    page = html.unescape(_read(site / f"solutions/{CHAPTER}.html"))
+    assert 'alt="Figure. A single neuron: output y against input x' in page
