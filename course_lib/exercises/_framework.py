@@ -183,12 +183,18 @@ def format_text(outcome: Outcome) -> str:
     return f"{mark} [{outcome.exercise_id}] {outcome.message}"
 
 
+_TEXT = "#1a1a1a"     # the box sets its own text colour: on its pale background the theme's
+                     # (light in a dark theme) would be unreadable (about 1.1:1)
+
+
 def format_html(outcome: Outcome) -> str:
-    """The HTML box shown in a notebook."""
+    """The HTML box shown in a notebook: a pale background with dark text and a darker mark,
+    both set (never the theme's text colour), so the contrast is the same in every theme:
+    text at least 15:1, the mark at least 4.5:1."""
     mark, colour, background = _STYLE[outcome.passed]
     message = html.escape(outcome.message).replace("\n", "<br>")
-    return (f'<div style="border-left:4px solid {colour};background:{background};'
-            f'padding:6px 10px;margin:4px 0;font-family:sans-serif">'
+    return (f'<div class="course-check" style="border-left:4px solid {colour};background:{background};'
+            f'color:{_TEXT};padding:6px 10px;margin:4px 0;font-family:sans-serif">'
             f'<b style="color:{colour}">{mark} {html.escape(outcome.exercise_id)}</b> '
             f'{message}</div>')
 

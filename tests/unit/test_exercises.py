@@ -186,3 +186,26 @@ def test_grading_mode_from_the_environment(registry, grading_off, monkeypatch):
     assert check("99-double", None) is None
     with pytest.raises(TypeError, match="set_grading"):
         exercises.set_grading("yes")
+
+
+def _contrast(a, b):
+    def lum(h):
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("passed", [True, False, None])
+def test_feedback_box_sets_its_own_colours_readable_in_any_theme(passed):
+    """Text colour and background both set (the theme's text colour on the pale box would be
+    unreadable in a dark theme), each pair at least 4.5:1. The browser test measures it in
+    JupyterLab's dark theme."""
+    import re
+    box = exercises.format_html(exercises.Outcome("99-double", passed, "a hint"))
+    div = re.match(r'<div [^>]*style="([^"]*)"', box).group(1)
+    background = re.search(r"background:(#[0-9a-fA-F]{6})", div).group(1)
+    text = re.search(r"(?:^|;)color:(#[0-9a-fA-F]{6})", div).group(1)
+    mark = re.search(r'<b style="color:(#[0-9a-fA-F]{6})"', box).group(1)
+    assert _contrast(text, background) >= 4.5 and _contrast(mark, background) >= 4.5
