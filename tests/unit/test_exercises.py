@@ -44,7 +44,7 @@ def test_outcomes(registry):
     assert run_check("99-double", None).passed is None
     crash = run_check("99-double", _crashes)
     assert crash.passed is False and "_crashes(0) raised KeyError" in crash.message
-    assert "Expected a function" in run_check("99-double", 4.0).message
+    assert "You passed the number 4, not a function" in run_check("99-double", 4.0).message
 
 
 def test_unknown_id_lists_close_matches(registry):
@@ -209,3 +209,54 @@ def test_feedback_box_sets_its_own_colours_readable_in_any_theme(passed):
     text = re.search(r"(?:^|;)color:(#[0-9a-fA-F]{6})", div).group(1)
     mark = re.search(r'<b style="color:(#[0-9a-fA-F]{6})"', box).group(1)
     assert _contrast(text, background) >= 4.5 and _contrast(mark, background) >= 4.5
+
+
+
+# ---------------------------------------------------------------- every check, every wrong kind
+
+def _raises(*args, **kwargs):
+    raise ZeroDivisionError("division by zero")
+
+
+# kind -> (an answer of that kind, words its hint must contain)
+WRONG_KINDS = {
+    "forgotten return": (lambda *a, **k: None, ["returned None", "`return"]),
+    "returns a string": (lambda *a, **k: "0.5", ["returned a string", "not text"]),
+    "returns NaN": (lambda *a, **k: np.nan, ["returned NaN", "0/0"]),
+    "returns inf": (lambda *a, **k: np.inf, ["returned inf", "overflow"]),
+    "raises": (_raises, ["raised ZeroDivisionError", "by hand"]),
+    "wrong shape": (lambda *a, **k: np.zeros((3, 7, 2)), ["shape"]),
+    "a string, not a function": ("my_function", ["the string 'my_function', not a function", "without quotes"]),
+    "a number, not a function": (0.5, ["the number 0.5, not a function", "without calling it"]),
+    "an array, not a function": (np.array([0.1, 0.2]), ["an array of shape (2,), not a function",
+                                                       "without calling it"]),
+}
+
+
+def _as_answer(exercise_id, value):
+    # 06-dropout takes a pair of functions (forward, backward); every other check one function
+    return (value, value) if exercise_id == "06-dropout" and callable(value) else value
+
+
+@pytest.mark.parametrize("kind", list(WRONG_KINDS))
+@pytest.mark.parametrize("exercise_id", exercises.ids())
+def test_every_check_answers_every_wrong_kind_with_a_hint_about_it(exercise_id, kind):
+    value, words = WRONG_KINDS[kind]
+    with np.errstate(all="ignore"):
+        outcome = run_check(exercise_id, _as_answer(exercise_id, value))
+    assert outcome.passed is False, outcome
+    missing = [w for w in words if w not in outcome.message]
+    assert not missing, f"{exercise_id}, {kind}: no {missing} in: {outcome.message}"
+
+
+def test_a_right_number_returned_as_text_still_fails(registry):
+    outcome = run_check("99-double", lambda x: str(2 * x))
+    assert outcome.passed is False and "returned a string" in outcome.message
+
+
+def test_a_pair_holding_a_name_is_not_a_wrong_kind(registry):
+    @exercises.exercise("99-pair")
+    def _check_pair(f):
+        """Return ('adam', 3)."""
+        exercises.expect_equal(exercises.call(f), ("adam", 3), "f()")
+    assert run_check("99-pair", lambda: ("adam", 3)).passed is True
