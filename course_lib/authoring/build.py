@@ -338,6 +338,7 @@ def _glossary_html(markdown_path: Path) -> str:
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .6em}}</style>
 </head><body>
+<nav class="course-nav" aria-label="Chapters"><a href="index.html">Index of chapters</a></nav>
 {body}
 </body></html>
 """

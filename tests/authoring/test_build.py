@@ -252,6 +252,7 @@ def test_every_page_links_the_index_and_the_neighbouring_chapters(site):
         assert nav, f"{name} has no chapter navigation"
         assert f'href="{index}"' in nav.group(0) and f'rel="next" href="{nxt}"' in nav.group(0)
         assert 'rel="prev"' not in nav.group(0)            # chapter 00 is the first
+    assert '<nav class="course-nav" aria-label="Chapters"><a href="index.html">' in _read(site / "glossary.html")
 
 
 def test_nav_links_previous_and_next_in_course_order():
