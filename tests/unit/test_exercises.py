@@ -44,7 +44,7 @@ def test_outcomes(registry):
     assert run_check("99-double", None).passed is None
     crash = run_check("99-double", _crashes)
     assert crash.passed is False and "_crashes(0) raised KeyError" in crash.message
-    assert "Expected a function" in run_check("99-double", 4.0).message
+    assert "You passed the number 4, not a function" in run_check("99-double", 4.0).message
 
 
 def test_unknown_id_lists_close_matches(registry):
@@ -151,3 +151,112 @@ def test_00_accuracy():
     for hint, answer in mistakes.items():
         outcome = run_check("00-accuracy", answer)
         assert outcome.passed is False and hint in outcome.message, (hint, outcome.message)
+
+
+# ---------------------------------------------------------------- grading mode
+
+@pytest.fixture
+def grading_off(monkeypatch):
+    monkeypatch.delenv("COURSE_GRADING", raising=False)
+    monkeypatch.delenv("COURSE_STRICT_CHECKS", raising=False)
+    yield
+    exercises.set_grading(None)
+
+
+def test_grading_mode_fails_what_is_not_done_and_what_is_wrong(registry, grading_off, capsys):
+    assert check("99-double", _not_done) is None                 # a student: friendly, no raise
+    assert "Not done yet" in capsys.readouterr().out
+    exercises.set_grading(True)
+    with pytest.raises(exercises.ExerciseNotDone, match="99-double.*not done"):
+        check("99-double", _not_done)
+    assert "Not done yet" in capsys.readouterr().out              # the box is still shown
+    with pytest.raises(AssertionError, match="failed"):
+        check("99-double", lambda x: x)
+    assert check("99-double", _double) is True
+    exercises.set_grading(False)
+    assert check("99-double", lambda x: x) is False
+
+
+def test_grading_mode_from_the_environment(registry, grading_off, monkeypatch):
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    assert exercises.grading()
+    with pytest.raises(exercises.ExerciseNotDone):
+        check("99-double", None)
+    exercises.set_grading(False)                                  # the call wins over the variable
+    assert check("99-double", None) is None
+    with pytest.raises(TypeError, match="set_grading"):
+        exercises.set_grading("yes")
+
+
+def _contrast(a, b):
+    def lum(h):
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("passed", [True, False, None])
+def test_feedback_box_sets_its_own_colours_readable_in_any_theme(passed):
+    """Text colour and background both set (the theme's text colour on the pale box would be
+    unreadable in a dark theme), each pair at least 4.5:1. The browser test measures it in
+    JupyterLab's dark theme."""
+    import re
+    box = exercises.format_html(exercises.Outcome("99-double", passed, "a hint"))
+    div = re.match(r'<div [^>]*style="([^"]*)"', box).group(1)
+    background = re.search(r"background:(#[0-9a-fA-F]{6})", div).group(1)
+    text = re.search(r"(?:^|;)color:(#[0-9a-fA-F]{6})", div).group(1)
+    mark = re.search(r'<b style="color:(#[0-9a-fA-F]{6})"', box).group(1)
+    assert _contrast(text, background) >= 4.5 and _contrast(mark, background) >= 4.5
+
+
+
+# ---------------------------------------------------------------- every check, every wrong kind
+
+def _raises(*args, **kwargs):
+    raise ZeroDivisionError("division by zero")
+
+
+# kind -> (an answer of that kind, words its hint must contain)
+WRONG_KINDS = {
+    "forgotten return": (lambda *a, **k: None, ["returned None", "`return"]),
+    "returns a string": (lambda *a, **k: "0.5", ["returned a string", "not text"]),
+    "returns NaN": (lambda *a, **k: np.nan, ["returned NaN", "0/0"]),
+    "returns inf": (lambda *a, **k: np.inf, ["returned inf", "overflow"]),
+    "raises": (_raises, ["raised ZeroDivisionError", "by hand"]),
+    "wrong shape": (lambda *a, **k: np.zeros((3, 7, 2)), ["shape"]),
+    "a string, not a function": ("my_function", ["the string 'my_function', not a function", "without quotes"]),
+    "a number, not a function": (0.5, ["the number 0.5, not a function", "without calling it"]),
+    "an array, not a function": (np.array([0.1, 0.2]), ["an array of shape (2,), not a function",
+                                                       "without calling it"]),
+}
+
+
+def _as_answer(exercise_id, value):
+    # 06-dropout takes a pair of functions (forward, backward); every other check one function
+    return (value, value) if exercise_id == "06-dropout" and callable(value) else value
+
+
+@pytest.mark.parametrize("kind", list(WRONG_KINDS))
+@pytest.mark.parametrize("exercise_id", exercises.ids())
+def test_every_check_answers_every_wrong_kind_with_a_hint_about_it(exercise_id, kind):
+    value, words = WRONG_KINDS[kind]
+    with np.errstate(all="ignore"):
+        outcome = run_check(exercise_id, _as_answer(exercise_id, value))
+    assert outcome.passed is False, outcome
+    missing = [w for w in words if w not in outcome.message]
+    assert not missing, f"{exercise_id}, {kind}: no {missing} in: {outcome.message}"
+
+
+def test_a_right_number_returned_as_text_still_fails(registry):
+    outcome = run_check("99-double", lambda x: str(2 * x))
+    assert outcome.passed is False and "returned a string" in outcome.message
+
+
+def test_a_pair_holding_a_name_is_not_a_wrong_kind(registry):
+    @exercises.exercise("99-pair")
+    def _check_pair(f):
+        """Return ('adam', 3)."""
+        exercises.expect_equal(exercises.call(f), ("adam", 3), "f()")
+    assert run_check("99-pair", lambda: ("adam", 3)).passed is True

@@ -533,3 +533,50 @@ def test_scatter_trials_shared_colour_scale():
     for bad in [(1, 0), ("a", 1), (0,)]:
         with pytest.raises(ValueError, match="clim"):
             plots.scatter_trials([1e-3, 1e-2], [1e-5, 1e-6], [0.5, 0.7], "lr", "wd", "acc", clim=bad)
+
+
+# ---------------------------------------------------------------- text alternatives
+
+def _lum(hex_colour):
+    c = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+
+def test_every_palette_colour_has_3_to_1_contrast_on_white():
+    for colour in plots.PALETTE:
+        assert (1.05) / (_lum(colour) + 0.05) >= 3.0, colour
+
+
+def test_alt_text_says_what_is_plotted_with_its_numbers():
+    history = {"loss": [2.3, 1.0, 0.42], "lr": [0.1] * 3, "time": [0.1, 0.2, 0.3]}
+    fig = plots.curves({"SGD": history}, key="loss", title="Training loss, MNIST")
+    alt = plots.alt_text(fig)
+    assert alt.startswith("Figure. Training loss, MNIST") and "against update step" in alt
+    assert "(2, 0.42)" in alt, alt                                   # the last point, the key number
+    bars = plots.ranked_bars({"relu": 0.5, "tanh": 2.0}, xlabel="ms", ylabel="function",
+                             title="Cost per call")
+    assert "2 bars from 0.5 to 2" in plots.alt_text(bars)
+    assert plots.alt_text(plots.set_alt(bars, "Two bars: tanh costs 4× relu")) == "Two bars: tanh costs 4× relu"
+    with pytest.raises(ValueError, match="non-empty"):
+        plots.set_alt(bars, "  ")
+
+
+def test_figures_shown_in_a_kernel_carry_their_alt_text():
+    """Both paths: a SlideFigure as a cell's value, and a pyplot figure the inline backend shows."""
+    import nbformat
+    from nbclient import NotebookClient
+    from course_lib.authoring.build import kernel_manager
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "from course_lib import plots\n"
+        "plots.lines({'a': ([0, 1, 2], [3, 2, 1])}, xlabel='x', ylabel='y', title='Falling line')",
+        "import matplotlib.pyplot as plt\nplt.plot([0, 1], [0, 5], label='rise')\n"
+        "plt.title('Pyplot figure'); plt.legend()",
+        "plt.figure(); plt.bar([1, 2], [4, 9]); plt.title('Second pyplot cell')")])
+    NotebookClient(nb, km=kernel_manager(), timeout=120, kernel_name="python3").execute()
+    alts = [o.metadata["image/png"]["alt"] for cell in nb.cells for o in cell.outputs
+            if "image/png" in o.get("data", {})]
+    assert len(alts) == 3, [cell.outputs for cell in nb.cells]
+    assert "Falling line" in alts[0] and "a ends at (2, 1)" in alts[0]
+    assert "Pyplot figure" in alts[1] and "rise ends at (1, 5)" in alts[1]
+    assert "Second pyplot cell" in alts[2] and "2 bars from 4 to 9" in alts[2]

@@ -77,11 +77,27 @@ def test_explorer_falls_back_to_a_picture_where_widgets_cannot_render():
     """RISE and static exports show an explorer's PNG and a sentence, not 'VBox(children=...'."""
     import base64
     box = widgets.neuron_explorer()
-    bundle = box._repr_mimebundle_()
+    bundle, metadata = box._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle           # JupyterLab: the live widget
     assert bundle["text/plain"].startswith("Explorer: A single neuron")
     first = base64.b64decode(bundle["image/png"])
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == box.output.png
+    assert metadata["image/png"]["alt"] == box.output.readout             # the picture's text alternative
+    assert "A single neuron" in box.output.readout and "output y against input x" in box.output.readout
     box.controls["w"].value = -4.0
-    second = base64.b64decode(box._repr_mimebundle_()["image/png"])
+    bundle, metadata = box._repr_mimebundle_()
+    second = base64.b64decode(bundle["image/png"])
     assert second == box.output.png and second != first                  # the picture follows the sliders
+    assert metadata["image/png"]["alt"] == box.output.readout
+
+
+def test_explorer_prints_a_readout_of_what_it_draws_on_every_redraw(capsys):
+    box = widgets.neuron_explorer(w=1.0, b=-3.0)
+    first = box.output.readout
+    assert "ends at (6, 0.953)" in first, first                          # σ(6 − 3) at the right edge
+    assert "vertical line at x = 3" in first                             # the midpoint −b/w
+    box.controls["b"].value = 0.0
+    assert box.output.readout != first and "ends at (6, 0.998)" in box.output.readout
+    # outside a kernel the Output widget cannot capture, so the lines reach stdout
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("Figure")] == [first, box.output.readout]
