@@ -14,9 +14,9 @@ import math
 
 import numpy as np
 
-from .data import _rng     # seed: an int or a np.random.Generator
+from course_lib.seeding import generator     # seed: an int or a np.random.Generator
 
-__all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
+__all__ = ["validation_split", "log_uniform", "search_space", "random_configs", "grid_configs", "narrow_space",
            "run_trials", "best_trial", "top_trials", "column", "in_region"]
 
 
@@ -42,7 +42,7 @@ def validation_split(x, t, val_size=0.2, seed=0, stratify=True):
         raise ValueError(f"val_size must be a fraction in (0, 1) or a row count in 1..{n - 1}, got {val_size!r}")
     if not 0 < n_val < n:
         raise ValueError(f"val_size={val_size!r} leaves {n_val} validation rows of {n}; both parts need rows")
-    rng = _rng(seed)
+    rng = generator(seed)
     order = rng.permutation(n)
     if stratify and t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
         # deal the shuffled rows out class by class, so each class is split in proportion
@@ -75,10 +75,11 @@ def log_uniform(low, high, size=None, seed=0):
     90 % in the top decade. ``seed``: an int or a np.random.Generator.
     """
     low, high = _bounds(low, high)
-    return 10.0 ** _rng(seed).uniform(math.log10(low), math.log10(high), size)
+    return 10.0 ** generator(seed).uniform(math.log10(low), math.log10(high), size)
 
 
-def _space(space):
+def search_space(space):
+    """The search space ``{name: (low, high)}`` checked: a non-empty dict of pairs 0 < low < high."""
     if not isinstance(space, dict) or not space:
         raise TypeError('space must be a dict name -> (low, high), e.g. {"lr": (1e-6, 1e-2)}')
     out = {}
@@ -93,10 +94,10 @@ def _space(space):
 
 def random_configs(space, n, seed=0):
     """``n`` configurations, each hyperparameter log-uniform in its (low, high): a list of dicts."""
-    space = _space(space)
+    space = search_space(space)
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n (the number of trials) must be a positive integer, got {n!r}")
-    rng = _rng(seed)
+    rng = generator(seed)
     values = {name: log_uniform(low, high, n, rng) for name, (low, high) in space.items()}
     return [{name: float(v[i]) for name, v in values.items()} for i in range(n)]
 
@@ -104,7 +105,7 @@ def random_configs(space, n, seed=0):
 def grid_configs(space, per_axis):
     """Every combination of ``per_axis`` log-spaced values per hyperparameter (ends included):
     per_axis ** len(space) configurations, a list of dicts."""
-    space = _space(space)
+    space = search_space(space)
     if not isinstance(per_axis, (int, np.integer)) or isinstance(per_axis, bool) or per_axis < 1:
         raise ValueError(f"per_axis must be a positive integer, got {per_axis!r}")
     axes = {name: np.logspace(math.log10(lo), math.log10(hi), per_axis) if per_axis > 1

@@ -6,10 +6,10 @@ import math
 import numpy as np
 
 from course_lib import data, search
-from course_lib.data import _rng     # seed: an int or a np.random.Generator
 from course_lib.network import MLP
 from course_lib.optimizers import get
-from course_lib.search import _space, column, grid_configs, random_configs
+from course_lib.search import column, grid_configs, random_configs, search_space
+from course_lib.seeding import generator
 from course_lib.training import TrainingDiverged, train
 
 __all__ = ["DLFS_SIZES", "mlp_trial", "peaked_score", "grid_vs_random", "search_region", "example_search"]
@@ -39,12 +39,12 @@ def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.
     "best" (the best score found, averaged), and "random_wins" (share of
     problems where random search found a higher score than the grid).
     """
-    bounds = _space(space)
+    bounds = search_space(space)
     if important not in bounds:
         raise ValueError(f"important must be one of {list(bounds)}, got {important!r}")
     if not isinstance(problems, (int, np.integer)) or isinstance(problems, bool) or problems < 1:
         raise ValueError(f"problems must be a positive integer, got {problems!r}")
-    rng = _rng(seed)
+    rng = generator(seed)
     lo, hi = (math.log10(b) for b in bounds[important])
     peaks = rng.uniform(lo, hi, problems)
     grid = column(grid_configs(space, per_axis), important)
