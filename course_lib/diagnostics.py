@@ -98,9 +98,7 @@ def forward_activations(activation="sigmoid", init="normal", depth=5, width=100,
     through ``depth`` layers a_l = f(a_{l−1} W_l) (no bias, no training), W_l from ``init``
     (a name, or a number = std of a normal).  Returns the list [a_1, ..., a_depth]."""
     act = activations.get(activation)
-    if isinstance(init, (int, float)) and not isinstance(init, bool):
-        init, init_params = "normal", {"std": float(init)}
-    make = initializers.get(init, **init_params)
+    make = initializers.get(init, **init_params)          # a number: the std of a normal
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((n, width)).astype(np.float32)
     out = []
