@@ -1,14 +1,26 @@
 """Chapter 04's exercise checks."""
 import numpy as np
 
+from course_lib import optimizers, surfaces
 from course_lib.experiments.ch04_optimizers import RACE_04
 from course_lib.exercises._framework import (CheckFailed, short, call, exercise, expect, expect_close,
                                              expect_equal)
 
 
+def _one_update(name, W, g, state, t=1, **hyper):
+    """(W, state) after one update of course_lib's optimizer ``name`` started from ``state``
+    (its arrays for W) at step ``t``: the reference is the library, not a copy of its formula."""
+    opt = optimizers.get(name, **hyper)
+    params = {"W": np.array(W, dtype=np.float64)}
+    opt.state = {"W": {k: np.array(a, dtype=np.float64) for k, a in state.items()}}
+    opt.t = t - 1                                         # update() counts this step
+    opt.update(params, {"W": np.asarray(g, dtype=np.float64)})
+    return params["W"], opt.state["W"]
+
+
 def _momentum_reference(W, v, g, lr, alpha):
-    v_new = alpha * v - lr * g
-    return W + v_new, v_new
+    W_new, state = _one_update("momentum", W, g, {"v": v}, lr=lr, momentum=alpha)
+    return W_new, state["v"]
 
 
 @exercise("04-momentum", "the Momentum update v ← αv − η∂L/∂W, W ← W + v")
@@ -48,7 +60,6 @@ def _check_momentum(momentum_step):
         expect_close(W_new, W_want, f"{what}: W_new", formula)
         expect_close(v_new, v_want, f"{what}: v_new", formula)
 
-    from course_lib import optimizers, surfaces
 
     class Yours:                                    # the student's step as an optimizer
         def __init__(self):
@@ -66,10 +77,8 @@ def _check_momentum(momentum_step):
 
 
 def _adam_reference(W, m, v, g, t, lr, beta1, beta2, eps):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g * g
-    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
-    return W - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    W_new, state = _one_update("adam", W, g, {"m": m, "v": v}, t=t, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+    return W_new, state["m"], state["v"]
 
 
 @exercise("04-adam-step", "one Adam step with bias correction")
@@ -128,7 +137,6 @@ def _check_adam_step(adam_step):
         expect_close(v_new, v_want, f"{what}: v_new", formula, rtol=1e-6, atol=1e-30)
         expect_close(W_new, W_want, f"{what}: W_new", formula, rtol=1e-6, atol=1e-12)
 
-    from course_lib import optimizers, surfaces
 
     class Yours:
         def __init__(self):
@@ -149,7 +157,6 @@ def _check_adam_step(adam_step):
 
 
 def _race_reference(race):
-    from course_lib import surfaces
     reached = {}
     for name, kwargs in race["optimizers"].items():
         path = surfaces.trajectory(name, race["surface"], steps=race["steps"], opt_kwargs=kwargs)
