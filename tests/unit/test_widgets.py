@@ -85,3 +85,10 @@ def test_explorer_falls_back_to_a_picture_where_widgets_cannot_render():
     box.controls["w"].value = -4.0
     second = base64.b64decode(box._repr_mimebundle_()["image/png"])
     assert second == box.output.png and second != first                  # the picture follows the sliders
+
+
+def test_log_slider_spans_powers_of_ten():
+    s = widgets.log_slider("weight std", 0.01, -4, 0, 0.25, heavy=True)
+    assert type(s).__name__ == "FloatLogSlider" and (s.base, s.min, s.max, s.step) == (10, -4, 0, 0.25)
+    assert s.value == pytest.approx(0.01) and s.continuous_update is False and s.description == "weight std"
+    assert widgets.log_slider("η", 0.1, -3, 0.5, 0.05).continuous_update is True
