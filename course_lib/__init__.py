@@ -9,7 +9,8 @@ Where things go (imports only go down the layers, never up or sideways into a hi
 2. models, data and measurement: network, training, diagnostics, data, search, and
    ``experiments/chNN_<chapter>.py`` -- each chapter's train-and-measure functions
    (they return numbers and arrays and never draw). A new chapter's experiment goes in
-   ``experiments/chNN_<chapter>.py``; its notebook imports it as ``experiment``.
+   ``experiments/chNN_<chapter>.py``; its notebook imports it as ``experiment``
+   (what several chapters share is in ``experiments/_shared.py``).
 3. pictures: ``plots/`` (matplotlib): figure helpers that draw the data they are given.
 4. interaction: ``widgets/`` (ipywidgets): ``_controls.py`` plus ``chNN_<chapter>.py``, thin
    explorers that call an experiment and a plot helper; ``exercises/``: ``_framework.py`` plus

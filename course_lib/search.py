@@ -3,12 +3,14 @@ random and grid search, and picking the best trial by validation accuracy.
 
     (x_tr, t_tr), (x_val, t_val) = validation_split(x, t, val_size=0.2, seed=0)
     configs = random_configs({"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}, n=100, seed=0)
-    trials = run_trials(lambda **c: mlp_trial(**c, data=(x_tr, t_tr, x_val, t_val)), configs)
+    trials = run_trials(lambda **c: train_and_score(**c), configs)   # e.g. experiments' mlp_trial
     best = trials[best_trial(trials)]            # by validation accuracy — never the test set
 
-Layer 2 (models and data). A *trial* is a dict: the hyperparameters of one
-configuration and what training with them gave (``val_acc``, ``train_acc``,
-``history``). Every sampling function takes a seed, so a search is reproducible.
+Layer 2 (models and data). A *trial* is a dict: the hyperparameters of one configuration
+and what training with them gave (``val_acc``, ``train_acc``, ``history``). Every sampling
+function takes a seed, so a search is reproducible. Chapter 07's own experiments (the MNIST
+trial of the notes, grid versus random search) are in
+``course_lib.experiments.ch07_hyperparameter_search``.
 """
 import math
 

@@ -1,21 +1,7 @@
-"""The check framework of ``course_lib.exercises`` (its docstring tells the whole story):
-the registry, check / run_check and their display, the strict mode, and the helpers the
-chapter files' checkers use (call, call_elementwise, expect*, show, short, join_hint).
-
-A checker is a plain function registered under an id
-with the :func:`exercise` decorator; it calls the student's answer on several
-inputs and raises :class:`CheckFailed` (through the ``expect_*`` helpers) with a
-hint that says which input, what was expected, what came back and which
-formula to revisit. :func:`check` turns that into a ✔ / ✘ / "not done yet"
-display and never raises in a student's notebook.
-
-Under the test run (environment variable ``COURSE_STRICT_CHECKS=1``) a failing
-check raises ``AssertionError`` so that an instructor notebook with a wrong
-solution fails its test; "not done yet" never raises (student notebooks run
-under the tests too).
-
-Exercise ids are ``"NN-short-name"`` where NN is the chapter number. The checkers
-are in ``chNN_*.py``, one file a chapter.
+"""The check framework of ``course_lib.exercises`` (the package docstring explains checks,
+the strict mode and the ids): the registry and :func:`exercise` decorator, check / run_check
+and their display, and the helpers the chapter files' checkers use (call, call_elementwise,
+expect, expect_close, expect_equal, expect_shape, show, short, join_hint).
 """
 from __future__ import annotations
 
