@@ -134,3 +134,15 @@ def test_schedule_and_surface_specifics():
     assert surfaces.defaults("dlfs") == {} and surfaces.get("dlfs").params == {}
     with pytest.raises(TypeError, match="lr0 must be a number"):
         schedules.get("exponential", lr0="0.1")
+
+
+@pytest.mark.parametrize("make, key", [
+    (lambda: activations.get("leaky_relu", alpha="1"), "alpha"),
+    (lambda: initializers.get("normal", std="0.01"), "std"),
+    (lambda: schedules.get("constant", lr0="0.1"), "lr0"),
+    (lambda: schedules.constant(0, lr0="0.1"), "lr0"),
+    (lambda: optimizers.get("sgd", weight_decay="0"), "weight_decay"),
+])
+def test_the_misuses_of_issue_10_name_the_parameter(make, key):
+    with pytest.raises(TypeError, match=f"{key} must be a number, got the string"):
+        make()
