@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from course_lib.seeding import generator     # seed: an int or a np.random.Generator
+from course_lib.training import progress_bar
 
 __all__ = ["validation_split", "log_uniform", "search_space", "random_configs", "grid_configs", "narrow_space",
            "run_trials", "best_trial", "top_trials", "column", "in_region"]
@@ -144,7 +145,6 @@ def run_trials(objective, configs, progress=True, desc="trials"):
     configs = list(configs)
     if not callable(objective):
         raise TypeError("objective must be a function objective(**config) -> dict of results")
-    from .training import progress_bar
     trials = []
     for config in progress_bar(configs, desc=desc, enabled=progress):
         result = objective(**config)

@@ -31,6 +31,7 @@ from typing import Callable
 
 import numpy as np
 
+from course_lib import optimizers
 from course_lib._names import merge_params, resolve
 
 __all__ = ["Surface", "get", "names", "aliases", "defaults", "trajectory", "distance_to_minimum",
@@ -217,7 +218,6 @@ def get(name, **params):
 
 def _make_optimizer(optimizer, opt_kwargs):
     if isinstance(optimizer, str):
-        from course_lib import optimizers  # lazy: optimizers is a sibling module
         return optimizers.get(optimizer, **(opt_kwargs or {}))
     if hasattr(optimizer, "update") and not isinstance(optimizer, type):
         if opt_kwargs:

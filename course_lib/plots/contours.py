@@ -14,7 +14,6 @@ from course_lib.plots._style import (FONT_MIN, MARKERS, PALETTE, STYLE, SlideFig
 # ------------------------------------------------------------ paths on surfaces
 def _check_surface(surface):
     if isinstance(surface, str):
-        from course_lib import surfaces
         surface = surfaces.get(surface)
     for attr in ("f", "xlim", "ylim"):
         if not hasattr(surface, attr):

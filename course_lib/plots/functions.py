@@ -3,6 +3,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.lines import Line2D
 
+from course_lib import activations
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, target_axes, slide_figure, add_legend, as_mapping,
                                      style_of, styled, as_vector)
 
@@ -110,7 +111,6 @@ def _as_activations(acts):
         items = []
         for a in acts:
             if isinstance(a, str):
-                from course_lib import activations
                 a = activations.get(a)
             items.append((getattr(a, "name", type(a).__name__), a))
     if not items:
