@@ -230,7 +230,7 @@ _TABLE = {
               "x if x > 0 else a·x, a ~ U(lower, upper) while training; here a = (lower+upper)/2, "
               "its inference form"),
 }
-_ALIASES = {"silu": "swish", "lrelu": "leaky_relu", "parametric_relu": "prelu", "randomized_relu": "rrelu"}
+_ALIASES = {"silu": "swish", "lrelu": "leaky_relu"}
 
 
 class Activation:
