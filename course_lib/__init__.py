@@ -4,12 +4,13 @@
 Where things go (imports only go down the layers, never up or sideways into a higher one):
 
 1. numerics, numpy only -- one module a concept: activations, initializers, layers,
-   optimizers, schedules, surfaces, gradcheck, regularization.
+   optimizers, schedules, surfaces, gradcheck, regularization, seeding (seed -> generator).
    A new activation function is a class in ``activations.py``, registered under its name.
 2. models, data and measurement: network, training, diagnostics, data, search, and
    ``experiments/chNN_<chapter>.py`` -- each chapter's train-and-measure functions
    (they return numbers and arrays and never draw). A new chapter's experiment goes in
-   ``experiments/chNN_<chapter>.py``; its notebook imports it as ``experiment``.
+   ``experiments/chNN_<chapter>.py``; its notebook imports it as ``experiment``
+   (what several chapters share is in ``experiments/_shared.py``).
 3. pictures: ``plots/`` (matplotlib): figure helpers that draw the data they are given.
 4. interaction: ``widgets/`` (ipywidgets): ``_controls.py`` plus ``chNN_<chapter>.py``, thin
    explorers that call an experiment and a plot helper; ``exercises/``: ``_framework.py`` plus
@@ -36,7 +37,7 @@ __version__ = "0.1.0"
 LAYERS = {
     "_names": 1, "_validate": 1,
     "activations": 1, "initializers": 1, "layers": 1, "optimizers": 1, "schedules": 1,
-    "surfaces": 1, "gradcheck": 1, "regularization": 1,
+    "surfaces": 1, "gradcheck": 1, "regularization": 1, "seeding": 1,
     "network": 2, "training": 2, "diagnostics": 2, "data": 2, "search": 2, "experiments": 2,
     "plots": 3,
     "widgets": 4, "exercises": 4,

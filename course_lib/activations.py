@@ -2,8 +2,13 @@
 
     act = get("gelu")                  # unknown name -> ValueError naming close matches
     act(x); act.derivative(x)          # value and f'(x), elementwise
-    get("leaky_relu", alpha=0.01)      # parameters as keywords
-    names()                            # the 18 names
+    get("leaky_relu", alpha=0.01)      # parameters as keywords; get("PReLU") is get("prelu")
+    act.name, act.params, act.formula  # repr(act) rebuilds it: activations.get('elu', alpha=1.0)
+    names(), aliases(), defaults("elu")
+
+names(): the 18 functions of the notes, then prelu and rrelu in their elementwise form (a fixed
+slope; in a network, ``MLP(activation="prelu")`` learns one slope per unit and
+``MLP(activation="rrelu")`` draws random slopes while training).
 
 Every function keeps the dtype of a floating-point input (float32 stays float32)
 and is numerically stable: no overflow warning for |x| up to 1000.
@@ -12,9 +17,9 @@ import math
 
 import numpy as np
 
-from ._names import normalize, unknown_name_error
+from course_lib._names import call_repr, merge_params, resolve
 
-__all__ = ["Activation", "get", "names", "sigmoid"]
+__all__ = ["Activation", "get", "names", "aliases", "defaults", "sigmoid"]
 
 
 def _float(x):
@@ -174,6 +179,14 @@ def _gelu_d(x):
     return (_normal_cdf(x) + x * pdf).astype(x.dtype, copy=False)
 
 
+def _rrelu(x, lower, upper):
+    return _leaky_relu(x, (lower + upper) / 2)
+
+
+def _rrelu_d(x, lower, upper):
+    return _leaky_relu_d(x, (lower + upper) / 2)
+
+
 def _swish(x, beta):
     return x * sigmoid(beta * x)
 
@@ -211,7 +224,13 @@ _TABLE = {
     "gelu": (_gelu, _gelu_d, {}, "x·Φ(x), Φ the standard normal CDF;  ≈ x·σ(1.702x)"),
     "swish": (_swish, _swish_d, {"beta": 1.0}, "x·σ(βx)"),
     "mish": (_mish, _mish_d, {}, "x·tanh(softplus(x))"),
+    "prelu": (_leaky_relu, _leaky_relu_d, {"alpha": 0.25},
+              "x if x > 0 else αx, α learned per unit (initialised at 0.25); here α is fixed"),
+    "rrelu": (_rrelu, _rrelu_d, {"lower": 1 / 8, "upper": 1 / 3},
+              "x if x > 0 else a·x, a ~ U(lower, upper) while training; here a = (lower+upper)/2, "
+              "its inference form"),
 }
+_ALIASES = {"silu": "swish", "lrelu": "leaky_relu"}
 
 
 class Activation:
@@ -225,15 +244,12 @@ class Activation:
     def __init__(self, name, **params):
         self.name = name
         self._f, self._d, defaults, self.formula = _TABLE[name]
-        unknown = set(params) - set(defaults)
-        if unknown:
-            takes = ", ".join(defaults) if defaults else "no parameters"
-            raise TypeError(f"activation {name!r} got unexpected parameter(s) "
-                            f"{sorted(unknown)}; it takes {takes}")
-        self.params = {**defaults, **params}
+        self.params = merge_params(f"activation {name!r}", params, defaults)
         for key, value in self.params.items():
             if not np.isfinite(value):
                 raise ValueError(f"activation {name!r}: {key} must be a finite number, got {value!r}")
+        if name == "rrelu" and not 0 <= self.params["lower"] <= self.params["upper"] < 1:
+            raise ValueError(f"activation 'rrelu' needs 0 <= lower <= upper < 1, got {self.params}")
 
     def __call__(self, x):
         return self._f(_float(x), **self.params)
@@ -243,25 +259,31 @@ class Activation:
         return self._d(_float(x), **self.params)
 
     def __repr__(self):
-        args = "".join(f", {k}={v!r}" for k, v in self.params.items())
-        return f"activations.get({self.name!r}{args})"
+        return call_repr("activations", self.name, self.params)
 
 
 def names():
-    """The names ``get`` accepts, in the order of the course."""
+    """The canonical names ``get`` accepts, in the order of the course (aliases: :func:`aliases`)."""
     return list(_TABLE)
 
 
-def get(name, **params):
-    """The activation called ``name`` (see ``names()``), with parameters as keywords.
+def aliases():
+    """{alias: canonical name}: other names ``get`` accepts."""
+    return dict(_ALIASES)
 
-    An ``Activation`` passes through unchanged (so functions can accept either).
+
+def defaults(name):
+    """The default parameters of the activation ``name``, e.g. {'alpha': 1.0} for 'elu'."""
+    return dict(_TABLE[resolve("activation", name, _TABLE, _ALIASES)][2])
+
+
+def get(name, **params):
+    """The activation called ``name`` (see ``names()``; case does not matter), with parameters
+    as keywords.
+
+    An ``Activation`` passes through unchanged, or with ``params`` replaced (so functions can
+    accept either): ``get(get("elu"), alpha=0.5)`` is ``get("elu", alpha=0.5)``.
     """
     if isinstance(name, Activation):
-        if params:
-            raise TypeError("pass parameters with the name, e.g. get('elu', alpha=0.5)")
-        return name
-    key = normalize(name)
-    if key not in _TABLE:
-        raise unknown_name_error("activation", name, names())
-    return Activation(key, **params)
+        return Activation(name.name, **{**name.params, **params}) if params else name
+    return Activation(resolve("activation", name, _TABLE, _ALIASES), **params)

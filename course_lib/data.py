@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib.seeding import generator
+
 # The bundled sample is package data; in a regular install (wheel or editable) it is a file.
 SAMPLE_PATH = Path(str(importlib.resources.files("course_lib").joinpath("datasets", "mnist_sample.npz")))
 # Its published SHA-256 (data/README.md); load_mnist() refuses a file that does not match.
@@ -297,14 +299,6 @@ def _read_idx(file, magic):
 
 # ---------------------------------------------------------------- toy 2-D sets
 
-def _rng(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be an int or a np.random.Generator, not {type(seed).__name__}")
-
-
 def _check(n, noise, min_n):
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < min_n:
         raise ValueError(f"n must be an int >= {min_n} (at least one point a class), got {n!r}")
@@ -333,7 +327,7 @@ def make_spirals(n=300, classes=3, noise=0.2, seed=0):
     if not isinstance(classes, (int, np.integer)) or isinstance(classes, bool) or classes < 2:
         raise ValueError(f"classes must be an int >= 2, got {classes!r}")
     _check(n, noise, classes)
-    rng = _rng(seed)
+    rng = generator(seed)
     parts = []
     for k, m in enumerate(_split(n, classes)):
         r = np.linspace(0.0, 1.0, m)
@@ -349,7 +343,7 @@ def make_moons(n=300, noise=0.1, seed=0):
     plus noise·N(0, 1) on each coordinate. Returns x float32 (n, 2), t int64 (n,).
     """
     _check(n, noise, 2)
-    rng = _rng(seed)
+    rng = generator(seed)
     m0, m1 = _split(n, 2)
     a, b = np.linspace(0, np.pi, m0), np.linspace(0, np.pi, m1)
     parts = [(np.column_stack([np.cos(a), np.sin(a)]), 0),
@@ -367,7 +361,7 @@ def make_circles(n=300, noise=0.05, factor=0.5, seed=0):
     _check(n, noise, 2)
     if not isinstance(factor, (int, float, np.number)) or not 0 < factor < 1:
         raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1), got {factor!r}")
-    rng = _rng(seed)
+    rng = generator(seed)
     parts = []
     for k, (m, r) in enumerate(zip(_split(n, 2), (1.0, factor))):
         theta = np.linspace(0, 2 * np.pi, m, endpoint=False)

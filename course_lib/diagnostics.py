@@ -104,9 +104,7 @@ def forward_activations(activation="sigmoid", init="normal", depth=5, width=100,
     (a name, or a number = std of a normal).  Returns the list [a_1, ..., a_depth]."""
     depth, width, n = (positive_int(k, v) for k, v in (("depth", depth), ("width", width), ("n", n)))
     act = activations.get(activation)
-    if isinstance(init, (int, float)) and not isinstance(init, bool):
-        init, init_params = "normal", {"std": float(init)}
-    make = initializers.get(init, **init_params)
+    make = initializers.get(init, **init_params)          # a number: the std of a normal
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((n, width)).astype(np.float32)
     out = []

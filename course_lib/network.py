@@ -26,11 +26,8 @@ __all__ = ["MLP"]
 
 def _make_init(init):
     """``init`` may be a name, a number (std of a normal), or a callable (fan_in, fan_out, rng)."""
-    if callable(init):
+    if callable(init) and not isinstance(init, initializers.Initializer):
         _check_init_signature(init)
-        return init
-    if isinstance(init, (int, float, np.floating)) and not isinstance(init, bool):
-        return initializers.get("normal", std=float(init))
     return initializers.get(init)
 
 

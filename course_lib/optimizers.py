@@ -2,9 +2,13 @@
 
     opt = get("adam", lr=1e-3)
     opt.update(params, grads)        # dicts of arrays; params updated in place
+    opt.name, opt.params, opt.formula   # repr(opt) rebuilds it; names(), aliases(), defaults("adam")
 
-State (velocities, moment estimates) is kept per parameter name, so one
-optimizer serves one network.  Hyperparameters are keywords: lr, momentum,
+State is public: ``opt.state`` maps each parameter name to its dict of arrays (``"v"`` for
+Momentum and Nesterov, ``"h"`` for AdaGrad and RMSProp, ``"h"`` and ``"d"`` for AdaDelta,
+``"m"`` and ``"v"`` for the Adam family), ``opt.t`` counts the updates done; both may be set
+(a check can start from a given velocity) and ``opt.reset()`` clears them. The state is
+kept per parameter name, so one optimizer serves one network.  Hyperparameters are keywords: lr, momentum,
 rho, beta1, beta2, eps, weight_decay.  Below g = ∂L/∂W, η = lr, t = step count.
 
 ``weight_decay`` (λ) adds λ·W to g before the update (coupled L2, as in
@@ -21,26 +25,27 @@ import weakref
 
 import numpy as np
 
-from ._names import normalize, unknown_name_error
-from ._validate import all_finite, describe_nonfinite
+from course_lib._names import call_repr, merge_params, resolve
+from course_lib._validate import all_finite, describe_nonfinite
 
-__all__ = ["Optimizer", "get", "names"]
+__all__ = ["Optimizer", "get", "names", "aliases", "defaults"]
 
 
 class Optimizer:
-    """Base class: validates hyperparameters, keeps per-parameter state, counts steps."""
+    """Base class: validates hyperparameters, keeps per-parameter state, counts steps.
+
+    ``params`` (also ``hyper``): the hyperparameters; ``formula``: the update rule as text;
+    ``state``: {parameter name: {slot: array}}; ``t``: the number of updates done.
+    """
 
     defaults = {"lr": 0.01}
     formula = ""
 
     def __init__(self, **hyper):
-        unknown = set(hyper) - set(self.defaults)
-        if unknown:
-            raise TypeError(f"{self.name} got unexpected hyperparameter(s) {sorted(unknown)}; "
-                            f"it takes {', '.join(self.defaults)}")
-        self.hyper = {**self.defaults, **hyper}
+        self.hyper = merge_params(f"optimizer {self.name!r}", hyper, self.defaults)
+        self.params = self.hyper
         for key, value in self.hyper.items():
-            if not isinstance(value, (int, float, np.floating, np.integer)) or not np.isfinite(value):
+            if not np.isfinite(value):
                 raise ValueError(f"{self.name}: {key} must be a finite number, got {value!r}")
         if self.hyper["lr"] <= 0:
             raise ValueError(f"{self.name}: the learning rate must be > 0, got lr={self.hyper['lr']}; "
@@ -53,6 +58,10 @@ class Optimizer:
                 raise ValueError(f"{self.name}: {key} must be >= 0, got {self.hyper[key]}")
         self.check_hyper()
         self.__dict__.update(self.hyper)
+        self.reset()
+
+    def reset(self):
+        """Forget the state and the step count, as a fresh optimizer (e.g. for a new network)."""
         self.state = {}
         self.t = 0
         self._owners = {}            # parameter name -> weak reference to the array last updated
@@ -61,8 +70,7 @@ class Optimizer:
         """Method-specific checks of ``self.hyper`` (none by default)."""
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
-        return f"optimizers.get({self.name!r}, {args})"
+        return call_repr("optimizers", self.name, self.hyper)
 
     def update(self, params, grads, check_finite=True):
         """Update every array in ``params`` in place from the array of the same name in ``grads``.
@@ -161,6 +169,7 @@ def _divide(num, den):
 class SGD(Optimizer):
     """W ← W − η g"""
     name, defaults = "sgd", {"lr": 0.01, "weight_decay": 0.0}
+    formula = "W ← W − η·g"
 
     def step(self, p, g, s):
         p -= self.lr * g
@@ -170,6 +179,7 @@ class Momentum(Optimizer):
     """v ← α v − η g;  W ← W + v        (α = momentum; Géron writes m ← βm − ηg, the same rule;
     PyTorch keeps v' = −v/η: v' ← βv' + g, W ← W − ηv', the same path for a constant η)"""
     name, defaults = "momentum", {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.0}
+    formula = "v ← α·v − η·g;  W ← W + v   (α = momentum)"
 
     def init_state(self, p):
         return {"v": np.zeros_like(p)}
@@ -187,6 +197,7 @@ class Nesterov(Optimizer):
     v ← μ v − η g;   W ← W + μ² v_prev − (1 + μ) η g    (v_prev = v before this step)
     """
     name, defaults = "nesterov", {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.0}
+    formula = "v ← μ·v − η·g;  W ← W + μ²·v_prev − (1 + μ)·η·g   (μ = momentum)"
 
     def init_state(self, p):
         return {"v": np.zeros_like(p)}
@@ -201,6 +212,7 @@ class Nesterov(Optimizer):
 class AdaGrad(Optimizer):
     """h ← h + g ⊙ g;  W ← W − η g / (√h + ε)"""
     name, defaults = "adagrad", {"lr": 0.01, "eps": 1e-7, "weight_decay": 0.0}
+    formula = "h ← h + g⊙g;  W ← W − η·g / (√h + ε)"
 
     def init_state(self, p):
         return {"h": np.zeros_like(p)}
@@ -214,6 +226,7 @@ class AdaGrad(Optimizer):
 class RMSProp(Optimizer):
     """h ← ρ h + (1 − ρ) g ⊙ g;  W ← W − η g / (√h + ε)"""
     name, defaults = "rmsprop", {"lr": 0.001, "rho": 0.9, "eps": 1e-7, "weight_decay": 0.0}
+    formula = "h ← ρ·h + (1 − ρ)·g⊙g;  W ← W − η·g / (√h + ε)"
 
     def init_state(self, p):
         return {"h": np.zeros_like(p)}
@@ -229,6 +242,8 @@ class AdaDelta(Optimizer):
     """Zeiler 2012:  h ← ρ h + (1 − ρ) g²;  Δ = −√(d + ε)/√(h + ε) · g;
     d ← ρ d + (1 − ρ) Δ²;  W ← W + η Δ   (η = 1 in the paper: no learning rate to tune)"""
     name, defaults = "adadelta", {"lr": 1.0, "rho": 0.95, "eps": 1e-6, "weight_decay": 0.0}
+    formula = ("h ← ρ·h + (1 − ρ)·g²;  Δ = −√(d + ε) / √(h + ε)·g;  d ← ρ·d + (1 − ρ)·Δ²;  "
+               "W ← W + η·Δ")
 
     def check_hyper(self):
         if self.hyper["eps"] <= 0:
@@ -253,6 +268,8 @@ class Adam(Optimizer):
     """Kingma & Ba 2015:  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
     m̂ = m/(1 − β₁ᵗ);  v̂ = v/(1 − β₂ᵗ);  W ← W − η m̂ / (√v̂ + ε)"""
     name, defaults = "adam", {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0}
+    formula = ("m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  m̂ = m/(1 − β₁ᵗ);  v̂ = v/(1 − β₂ᵗ);  "
+               "W ← W − η·m̂ / (√v̂ + ε)")
 
     def init_state(self, p):
         return {"m": np.zeros_like(p), "v": np.zeros_like(p)}
@@ -277,6 +294,7 @@ class Nadam(Adam):
     W ← W − η (β₁ m̂ + (1 − β₁) g/(1 − β₁ᵗ)) / (√v̂ + ε)"""
     name = "nadam"
     defaults = {"lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0}
+    formula = "m, v, m̂, v̂ as Adam;  W ← W − η·(β₁·m̂ + (1 − β₁)·g/(1 − β₁ᵗ)) / (√v̂ + ε)"
 
     def step(self, p, g, s):
         m_hat, v_hat = self.moments(g, s)
@@ -290,6 +308,7 @@ class AdamW(Adam):
     W ← W − η (m̂ / (√v̂ + ε) + λ W)   (λ = weight_decay, not added to g)"""
     name = "adamw"
     defaults = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01}
+    formula = "m, v, m̂, v̂ as Adam;  W ← W − η·(m̂ / (√v̂ + ε) + λ·W)   (λ = weight_decay, not added to g)"
 
     def step(self, p, g, s):
         m_hat, v_hat = self.moments(g, s)
@@ -300,22 +319,30 @@ class AdamW(Adam):
 _CLASSES = {c.name: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, Nadam, AdamW)}
 
 
+_ALIASES = {"nag": "nesterov", "gd": "sgd"}
+
+
 def names():
-    """The names ``get`` accepts."""
+    """The canonical names ``get`` accepts (aliases: :func:`aliases`)."""
     return list(_CLASSES)
 
 
+def aliases():
+    """{alias: canonical name}: "nag" is "nesterov", "gd" is "sgd"."""
+    return dict(_ALIASES)
+
+
 def get(name, **hyper):
-    """A fresh optimizer called ``name`` with hyperparameters as keywords (defaults: ``defaults(name)``)."""
-    key = normalize(name)
-    if key not in _CLASSES:
-        raise unknown_name_error("optimizer", name, names())
-    return _CLASSES[key](**hyper)
+    """A fresh optimizer called ``name`` with hyperparameters as keywords (defaults: ``defaults(name)``).
+
+    An Optimizer passes through unchanged (state and all); with ``hyper`` it gives a fresh
+    optimizer of the same kind with those hyperparameters replaced.
+    """
+    if isinstance(name, Optimizer):
+        return type(name)(**{**name.hyper, **hyper}) if hyper else name
+    return _CLASSES[resolve("optimizer", name, _CLASSES, _ALIASES)](**hyper)
 
 
 def defaults(name):
     """The default hyperparameters of ``name``."""
-    key = normalize(name)
-    if key not in _CLASSES:
-        raise unknown_name_error("optimizer", name, names())
-    return dict(_CLASSES[key].defaults)
+    return dict(_CLASSES[resolve("optimizer", name, _CLASSES, _ALIASES)].defaults)

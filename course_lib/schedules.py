@@ -10,21 +10,22 @@ same shape::
     lr = schedules.get("cosine", lr0=0.1, total_steps=1000)
     lr(np.arange(1001))                                    # the whole curve
 
-``get(name, **params)`` fixes the parameters and returns a one-argument
-function ``step -> lr``; ``names()`` lists the schedules. Learning rates must
+``get(name, **params)`` fixes the parameters and returns a :class:`Schedule`,
+called as ``lr(step)``, with ``.name``, ``.params``, ``.formula`` and a repr that
+rebuilds it; ``names()``, ``aliases()`` and ``defaults(name)`` list the schedules,
+their other names and their optional parameters. Learning rates must
 be positive and steps non-negative; bad input raises ``ValueError`` (bad
 values, unknown names) or ``TypeError`` (missing or unknown keywords) with a
 message that says how to fix it.
 """
-import difflib
 import inspect
 
 import numpy as np
 
-from course_lib._names import normalize, unknown_name_error
+from course_lib._names import call_repr, check_number, merge_params, resolve
 
 __all__ = ["constant", "step_decay", "piecewise", "exponential", "power",
-           "cosine", "one_cycle", "get", "names"]
+           "cosine", "one_cycle", "Schedule", "get", "names", "aliases", "defaults"]
 
 
 # ----------------------------------------------------------------- helpers
@@ -48,11 +49,13 @@ def _out(lr, step):
 
 
 def _positive(name, value):
+    check_number("schedule", name, value)
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
 
 
 def _in_unit_interval(name, value):
+    check_number("schedule", name, value)
     if not np.isfinite(value) or not 0 < value <= 1:
         raise ValueError(f"{name} must be in (0, 1] (a factor that shrinks the "
                          f"learning rate), got {value!r}")
@@ -137,6 +140,7 @@ def cosine(step, lr0, total_steps, lr_min=0.0):
     s = _steps(step)
     _positive("lr0", lr0)
     _positive("total_steps", total_steps)
+    check_number("schedule", "lr_min", lr_min)
     if not np.isfinite(lr_min) or not 0 <= lr_min <= lr0:
         raise ValueError(f"lr_min must be in [0, lr0] = [0, {lr0}], got {lr_min!r}")
     frac = np.minimum(s, total_steps) / total_steps
@@ -185,54 +189,72 @@ _ALIASES = {"step": "step_decay", "onecycle": "one_cycle", "exp": "exponential",
 
 
 def names():
-    """The schedule names ``get`` accepts (aliases: step, exp, onecycle, cosine_annealing)."""
+    """The canonical schedule names ``get`` accepts (aliases: :func:`aliases`)."""
     return list(_SCHEDULES)
 
 
+def aliases():
+    """{alias: canonical name}: step, exp, onecycle, cosine_annealing."""
+    return dict(_ALIASES)
+
+
+def _signature(key):
+    """(every parameter, {optional parameter: default}) of the schedule ``key``."""
+    sig = [p for p in inspect.signature(_SCHEDULES[key]).parameters.values() if p.name != "step"]
+    return [p.name for p in sig], {p.name: p.default for p in sig if p.default is not inspect.Parameter.empty}
+
+
+def defaults(name):
+    """The optional parameters of ``name`` with their defaults (the others are required),
+    e.g. {'lr_min': 0.0} for 'cosine'."""
+    return dict(_signature(resolve("schedule", name, _SCHEDULES, _ALIASES))[1])
+
+
+class Schedule:
+    """A learning-rate schedule with its parameters fixed: ``lr(step)``.
+
+    ``name``, ``params`` and ``formula`` (the first line of the schedule function's docstring)
+    describe it; ``repr`` rebuilds it.
+    """
+
+    def __init__(self, name, **params):
+        key = resolve("schedule", name, _SCHEDULES, _ALIASES)
+        accepted, optional = _signature(key)
+        required = [k for k in accepted if k not in optional]
+        takes = f"{key} takes {', '.join(accepted)} (required: {', '.join(required)})"
+        try:
+            merge_params(f"schedule {key!r}", params, dict.fromkeys(accepted),
+                         numeric=key != "piecewise")       # piecewise takes lists
+        except TypeError as err:
+            raise TypeError(f"{err}; {takes}") from None
+        missing = [k for k in required if k not in params]
+        if missing:
+            raise TypeError(f"schedule {key!r} needs {', '.join(missing)}; {takes}. "
+                            f"Example: {_example(key)}")
+        self.name, self.params, self._fn = key, dict(params), _SCHEDULES[key]
+        self.__name__ = key                       # as the function it stands for
+        self.formula = self._fn.__doc__.strip().splitlines()[0]
+        self._fn(0, **params)  # check the values now, not at the first training step
+
+    def __call__(self, step):
+        return self._fn(step, **self.params)
+
+    def __repr__(self):
+        return call_repr("schedules", self.name, self.params)
+
+
 def get(name, **params):
-    """A one-argument schedule ``step -> lr`` with the parameters fixed.
+    """The schedule ``name`` with the parameters fixed: a :class:`Schedule`, ``lr(step)``.
 
     Example: ``lr = get("cosine", lr0=0.1, total_steps=1000); lr(500)`` gives 0.05.
     The parameters are checked at once (by evaluating the schedule at step 0).
     Unknown names raise ``ValueError`` naming close matches; missing or unknown
-    keywords raise ``TypeError`` listing the keywords the schedule takes.
+    keywords raise ``TypeError`` listing the keywords the schedule takes. A Schedule
+    passes through unchanged, or with ``params`` replaced.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"schedule name must be a string, got {type(name).__name__}; "
-                        f"choose one of {names()}")
-    key = normalize(name)
-    key = _ALIASES.get(key, key)
-    if key not in _SCHEDULES:
-        raise unknown_name_error("schedule", name, names())
-    fn = _SCHEDULES[key]
-
-    sig = [p for p in inspect.signature(fn).parameters.values() if p.name != "step"]
-    accepted = [p.name for p in sig]
-    required = [p.name for p in sig if p.default is inspect.Parameter.empty]
-    takes = (f"{key} takes {', '.join(accepted)} "
-             f"(required: {', '.join(required)})")
-    unknown = [k for k in params if k not in accepted]
-    if unknown:
-        bits = []
-        for k in unknown:
-            close = difflib.get_close_matches(k, accepted, n=1)
-            bits.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise TypeError(f"unknown keyword {', '.join(bits)} for schedule {key!r}; {takes}")
-    missing = [k for k in required if k not in params]
-    if missing:
-        raise TypeError(f"schedule {key!r} needs {', '.join(missing)}; {takes}. "
-                        f"Example: {_example(key)}")
-
-    fn(0, **params)  # check the values now, not at the first training step
-
-    def schedule(step):
-        return fn(step, **params)
-
-    schedule.__name__ = schedule.__qualname__ = key
-    schedule.__doc__ = (f"{key}({', '.join(f'{k}={v!r}' for k, v in params.items())}):"
-                        f" step -> lr.\n\n{fn.__doc__}")
-    schedule.name, schedule.params = key, dict(params)
-    return schedule
+    if isinstance(name, Schedule):
+        return Schedule(name.name, **{**name.params, **params}) if params else name
+    return Schedule(name, **params)
 
 
 def _example(key):

@@ -3,22 +3,25 @@ random and grid search, and picking the best trial by validation accuracy.
 
     (x_tr, t_tr), (x_val, t_val) = validation_split(x, t, val_size=0.2, seed=0)
     configs = random_configs({"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}, n=100, seed=0)
-    trials = run_trials(lambda **c: mlp_trial(**c, data=(x_tr, t_tr, x_val, t_val)), configs)
+    trials = run_trials(lambda **c: train_and_score(**c), configs)   # e.g. experiments' mlp_trial
     best = trials[best_trial(trials)]            # by validation accuracy — never the test set
 
-Layer 2 (models and data). A *trial* is a dict: the hyperparameters of one
-configuration and what training with them gave (``val_acc``, ``train_acc``,
-``history``). Every sampling function takes a seed, so a search is reproducible.
+Layer 2 (models and data). A *trial* is a dict: the hyperparameters of one configuration
+and what training with them gave (``val_acc``, ``train_acc``, ``history``). Every sampling
+function takes a seed, so a search is reproducible. Chapter 07's own experiments (the MNIST
+trial of the notes, grid versus random search) are in
+``course_lib.experiments.ch07_hyperparameter_search``.
 """
 import math
 
 import numpy as np
 
-from .data import _rng     # seed: an int or a np.random.Generator
-from ._validate import positive_int
+from course_lib._validate import positive_int
+from course_lib.seeding import generator     # seed: an int or a np.random.Generator
+from course_lib.training import progress_bar
 
-__all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
-           "run_trials", "best_trial", "top_trials", "column", "in_region",
+__all__ = ["validation_split", "log_uniform", "search_space", "random_configs", "grid_configs",
+           "narrow_space", "run_trials", "best_trial", "top_trials", "column", "in_region",
            "centred_grid_configs", "extend_space", "kfold_splits", "standard_error",
            "rank_correlation"]
 
@@ -45,7 +48,7 @@ def validation_split(x, t, val_size=0.2, seed=0, stratify=True):
         raise ValueError(f"val_size must be a fraction in (0, 1) or a row count in 1..{n - 1}, got {val_size!r}")
     if not 0 < n_val < n:
         raise ValueError(f"val_size={val_size!r} leaves {n_val} validation rows of {n}; both parts need rows")
-    rng = _rng(seed)
+    rng = generator(seed)
     order = rng.permutation(n)
     if stratify and t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
         # deal the shuffled rows out class by class, so each class is split in proportion
@@ -78,10 +81,11 @@ def log_uniform(low, high, size=None, seed=0):
     90 % in the top decade. ``seed``: an int or a np.random.Generator.
     """
     low, high = _bounds(low, high)
-    return 10.0 ** _rng(seed).uniform(math.log10(low), math.log10(high), size)
+    return 10.0 ** generator(seed).uniform(math.log10(low), math.log10(high), size)
 
 
-def _space(space):
+def search_space(space):
+    """The search space ``{name: (low, high)}`` checked: a non-empty dict of pairs 0 < low < high."""
     if not isinstance(space, dict) or not space:
         raise TypeError('space must be a dict name -> (low, high), e.g. {"lr": (1e-6, 1e-2)}')
     out = {}
@@ -96,9 +100,9 @@ def _space(space):
 
 def random_configs(space, n, seed=0):
     """``n`` configurations, each hyperparameter log-uniform in its (low, high): a list of dicts."""
-    space = _space(space)
+    space = search_space(space)
     n = positive_int("n", n, " (the number of trials)")
-    rng = _rng(seed)
+    rng = generator(seed)
     values = {name: log_uniform(low, high, n, rng) for name, (low, high) in space.items()}
     return [{name: float(v[i]) for name, v in values.items()} for i in range(n)]
 
@@ -106,7 +110,7 @@ def random_configs(space, n, seed=0):
 def grid_configs(space, per_axis):
     """Every combination of ``per_axis`` log-spaced values per hyperparameter (ends included):
     per_axis ** len(space) configurations, a list of dicts."""
-    space = _space(space)
+    space = search_space(space)
     per_axis = positive_int("per_axis", per_axis, " (values per hyperparameter)")
     axes = {name: np.logspace(math.log10(lo), math.log10(hi), per_axis) if per_axis > 1
             else np.array([math.sqrt(lo * hi)]) for name, (lo, hi) in space.items()}
@@ -142,7 +146,6 @@ def run_trials(objective, configs, progress=True, desc="trials"):
     configs = list(configs)
     if not callable(objective):
         raise TypeError("objective must be a function objective(**config) -> dict of results")
-    from .training import progress_bar
     trials = []
     for config in progress_bar(configs, desc=desc, enabled=progress):
         result = objective(**config)
@@ -202,7 +205,7 @@ def centred_grid_configs(space, per_axis):
     so no value sits on the boundary of the range (``grid_configs`` puts two of them there).
     per_axis ** len(space) configurations, a list of dicts.
     """
-    space = _space(space)
+    space = search_space(space)
     if not isinstance(per_axis, (int, np.integer)) or isinstance(per_axis, bool) or per_axis < 1:
         raise ValueError(f"per_axis must be a positive integer, got {per_axis!r}")
     axes = {}
@@ -221,7 +224,7 @@ def extend_space(trials, space, names, top=5, key="val_acc", margin=0.5, extend=
         low  = min(v) − margin,  or  a − extend  if min(v) − a < margin (the best sit at the low edge);
         high = max(v) + margin,  or  b + extend  if b − max(v) < margin (the best sit at the high edge).
     """
-    space = _space(space)
+    space = search_space(space)
     unknown = [n for n in names if n not in space]
     if unknown:
         raise ValueError(f"names {unknown} are not in space (its names: {list(space)})")
@@ -256,7 +259,7 @@ def kfold_splits(x, t, k=5, seed=0, stratify=True):
         raise ValueError(f"x has {n} rows but t has {len(t)} labels")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 2 <= k <= n:
         raise ValueError(f"k (the number of folds) must be an integer in 2..{n} (the rows), got {k!r}")
-    rng = _rng(seed)
+    rng = generator(seed)
     order = rng.permutation(n)
     if stratify and t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
         order = order[np.argsort(t[order], kind="stable")]      # class by class, shuffled within a class

@@ -31,9 +31,11 @@ from typing import Callable
 
 import numpy as np
 
-from course_lib._names import normalize, unknown_name_error
+from course_lib import optimizers
+from course_lib._names import merge_params, resolve
 
-__all__ = ["Surface", "get", "names", "trajectory", "distance_to_minimum", "steps_to_reach"]
+__all__ = ["Surface", "get", "names", "aliases", "defaults", "trajectory", "distance_to_minimum",
+           "steps_to_reach"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,14 @@ class Surface:
     def __post_init__(self):
         if not self.minima:
             object.__setattr__(self, "minima", (self.minimum,))
+
+    @property
+    def params(self):
+        """The surface's parameters: none (every registry object has ``.params``)."""
+        return {}
+
+    def __repr__(self):
+        return f"surfaces.get({self.name!r})"
 
     def grid(self, n=201):
         """``(X, Y, Z)`` on an n×n grid over the plot limits, for contour plots."""
@@ -172,30 +182,42 @@ _SURFACES = {s.name: s for s in (
 )}
 
 
+_ALIASES = {"rosen": "rosenbrock", "ill": "ill_conditioned"}
+
+
 def names():
-    """The surface names ``get`` accepts."""
+    """The canonical surface names ``get`` accepts (aliases: :func:`aliases`)."""
     return list(_SURFACES)
 
 
-def get(name):
-    """The :class:`Surface` called ``name`` (a Surface is returned unchanged).
+def aliases():
+    """{alias: canonical name}."""
+    return dict(_ALIASES)
+
+
+def defaults(name):
+    """The surface's parameters with their defaults: none, {} (the registries share this shape)."""
+    resolve("surface", name, _SURFACES, _ALIASES)
+    return {}
+
+
+def get(name, **params):
+    """The :class:`Surface` called ``name`` (a Surface is returned unchanged); surfaces take no
+    parameters.
 
     Unknown names raise ``ValueError`` naming close matches.
     """
+    merge_params(f"surface {getattr(name, 'name', name)!r}", params, {})
     if isinstance(name, Surface):
         return name
     if not isinstance(name, str):
         raise TypeError(f"surface must be a name or a Surface, got {type(name).__name__}; "
                         f"choose one of {names()}")
-    key = normalize(name)
-    if key not in _SURFACES:
-        raise unknown_name_error("surface", name, names())
-    return _SURFACES[key]
+    return _SURFACES[resolve("surface", name, _SURFACES, _ALIASES)]
 
 
 def _make_optimizer(optimizer, opt_kwargs):
     if isinstance(optimizer, str):
-        from course_lib import optimizers  # lazy: optimizers is a sibling module
         return optimizers.get(optimizer, **(opt_kwargs or {}))
     if hasattr(optimizer, "update") and not isinstance(optimizer, type):
         if opt_kwargs:

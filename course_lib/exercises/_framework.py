@@ -1,29 +1,10 @@
-"""Exercise checks: ``check("00-neuron", neuron)`` shows ✔ or ✘ with a hint.
-
-Layer 4 (interaction). A checker is a plain function registered under an id
-with the :func:`exercise` decorator; it calls the student's answer on several
-inputs and raises :class:`CheckFailed` (through the ``expect_*`` helpers) with a
-hint that says which input, what was expected, what came back and which
-formula to revisit. :func:`check` turns that into a ✔ / ✘ / "not done yet"
-display and never raises in a student's notebook.
-
-Under the test run (environment variable ``COURSE_STRICT_CHECKS=1``) a failing
-check raises ``AssertionError`` so that an instructor notebook with a wrong
-solution fails its test; "not done yet" never raises (student notebooks run
-under the tests too).
-
-In grading mode (``COURSE_GRADING=1`` in the kernel's environment, or
-``set_grading(True)``) every check that does not pass raises after showing its
-box: a failed one ``AssertionError``, one left "not done yet" ``ExerciseNotDone``,
-so ``nbgrader autograde`` or any notebook runner scores an untouched exercise as
-failed. Students never set it and still see the friendly "not done yet".
-
-Exercise ids are ``"NN-short-name"`` where NN is the chapter number. The checkers
-are in ``chNN_*.py``, one file a chapter.
+"""The check framework of ``course_lib.exercises`` (the package docstring explains checks,
+the strict and grading modes, and the ids): the registry and :func:`exercise` decorator, check /
+run_check and their display, and the helpers the chapter files' checkers use (call,
+call_elementwise, expect, expect_close, expect_equal, expect_shape, show, short, join_hint).
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import html
 import os
@@ -32,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+
+from course_lib._names import close_matches
 
 
 STRICT_ENV = "COURSE_STRICT_CHECKS"
@@ -102,7 +85,7 @@ def get(exercise_id: str) -> Exercise:
     try:
         return _REGISTRY[exercise_id]
     except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(exercise_id), list(_REGISTRY), n=3, cutoff=0.5)
+        close = close_matches(exercise_id, _REGISTRY)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise KeyError(f"No exercise with id {exercise_id!r}.{hint} "
                        "Copy the id from the exercise's check cell.") from None
@@ -169,14 +152,14 @@ def run_check(exercise_id: str, answer: Any) -> Outcome:
 
 def _describe_value(value: Any) -> str:
     if isinstance(value, str):
-        return f"the string {_short(value)}"
+        return f"the string {short(value)}"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of {len(value)} values"
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        return f"the number {_short(value)}"
-    return f"the {type(value).__name__} {_short(value)}"
+        return f"the number {short(value)}"
+    return f"the {type(value).__name__} {short(value)}"
 
 
 def _not_a_function(answer: Any, exercise_id: str) -> str | None:
@@ -203,7 +186,7 @@ def _kind_of(value: Any, depth: int = 0) -> tuple[str, str] | None:
     if value is None:
         return ("None", "None")
     if isinstance(value, str):
-        return ("str", _short(value)) if depth == 0 else None    # a name in a pair may be right
+        return ("str", short(value)) if depth == 0 else None    # a name in a pair may be right
     if isinstance(value, (tuple, list, dict)) and depth == 0:
         items = value.values() if isinstance(value, dict) else value
         for item in items:
@@ -216,9 +199,9 @@ def _kind_of(value: Any, depth: int = 0) -> tuple[str, str] | None:
     except (TypeError, ValueError):
         return None
     if np.isnan(arr).any():
-        return ("nan", _short(value))
+        return ("nan", short(value))
     if np.isinf(arr).any():
-        return ("inf", _short(value))
+        return ("inf", short(value))
     return ("array", str(arr.shape)) if isinstance(value, np.ndarray) and depth == 0 else None
 
 
@@ -358,7 +341,7 @@ def _display(outcome: Outcome) -> None:
 
 # ---------------------------------------------------------------- helpers for checkers
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=4, threshold=8, edgeitems=3)
     if isinstance(value, float):
@@ -366,10 +349,10 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
     if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape}" if value.size > 6 else _show(value)
-    text = _show(value)
+        return f"array of shape {value.shape}" if value.size > 6 else show(value)
+    text = show(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -387,7 +370,7 @@ def call(func: Any, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
         raise
     except Exception as err:
         where = what or "{}({})".format(getattr(func, "__name__", "your function"),
-                                        ", ".join(_short(a) for a in args))
+                                        ", ".join(short(a) for a in args))
         raise CheckFailed(f"{where} raised {type(err).__name__}: {err}") from err
 
 
@@ -401,7 +384,7 @@ def expect_shape(got: Any, shape: tuple, what: str, hint: str = "") -> None:
     """Fail unless ``got`` is array-like with exactly ``shape``."""
     got_shape = np.shape(got)
     expect(tuple(got_shape) == tuple(shape),
-           _join(f"{what}: expected shape {tuple(shape)}, got {tuple(got_shape)}.", hint))
+           join_hint(f"{what}: expected shape {tuple(shape)}, got {tuple(got_shape)}.", hint))
 
 
 def expect_close(got: Any, want: Any, what: str, hint: str = "",
@@ -413,17 +396,17 @@ def expect_close(got: Any, want: Any, what: str, hint: str = "",
     try:
         got_arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        raise CheckFailed(_join(f"{what}: expected a number or array, got {type(got).__name__} "
-                                f"{_show(got)}.", hint)) from None
+        raise CheckFailed(join_hint(f"{what}: expected a number or array, got {type(got).__name__} "
+                                f"{show(got)}.", hint)) from None
     want_arr = np.asarray(want, dtype=np.float64)
     if got_arr.shape != want_arr.shape:
-        raise CheckFailed(_join(f"{what}: expected shape {want_arr.shape}, got {got_arr.shape} "
-                                f"({_show(got)}).", hint))
+        raise CheckFailed(join_hint(f"{what}: expected shape {want_arr.shape}, got {got_arr.shape} "
+                                f"({show(got)}).", hint))
     if not np.all(np.isfinite(got_arr) | ~np.isfinite(want_arr)):
-        raise CheckFailed(_join(f"{what}: got non-finite values {_show(got)}; "
-                                f"expected {_show(want)}.", hint))
+        raise CheckFailed(join_hint(f"{what}: got non-finite values {show(got)}; "
+                                f"expected {show(want)}.", hint))
     if not np.allclose(got_arr, want_arr, rtol=rtol, atol=atol, equal_nan=True):
-        raise CheckFailed(_join(f"{what}: expected {_show(want)}, got {_show(got)}.", hint))
+        raise CheckFailed(join_hint(f"{what}: expected {show(want)}, got {show(got)}.", hint))
 
 
 def expect_equal(got: Any, want: Any, what: str, hint: str = "") -> None:
@@ -432,18 +415,14 @@ def expect_equal(got: Any, want: Any, what: str, hint: str = "") -> None:
         same = np.shape(got) == np.shape(want) and bool(np.all(np.asarray(got) == np.asarray(want)))
     else:
         same = bool(got == want)
-    expect(same, _join(f"{what}: expected {_show(want)}, got {_show(got)}.", hint))
+    expect(same, join_hint(f"{what}: expected {show(want)}, got {show(got)}.", hint))
 
 
-def _join(message: str, hint: str) -> str:
+def join_hint(message: str, hint: str) -> str:
     return f"{message} {hint}".strip() if hint else message
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
-
-
-def _call_elementwise(func, x, what, formula):
+def call_elementwise(func, x, what, formula):
     """Call func(x) on an array; a TypeError from math.exp & co. gets a specific hint."""
     try:
         with np.errstate(all="ignore"):

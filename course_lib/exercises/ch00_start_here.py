@@ -1,7 +1,8 @@
 """Chapter 00's exercise checks."""
 import numpy as np
 
-from course_lib.exercises._framework import CheckFailed, _sigmoid, call, exercise, expect_close
+from course_lib.activations import sigmoid
+from course_lib.exercises._framework import CheckFailed, call, exercise, expect_close
 
 
 @exercise("00-neuron", "a single neuron y = σ(w·x + b)")
@@ -11,13 +12,13 @@ def _check_neuron(neuron):
     x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
     for w, b in [(1.0, 0.0), (2.0, 1.0), (-3.0, 0.5), (0.0, -1.0)]:
         got = call(neuron, x, w, b, what=f"neuron(x, w={w}, b={b})")
-        want = _sigmoid(w * x + b)
+        want = sigmoid(w * x + b)
         if np.shape(got) == want.shape and np.allclose(got, want):
             continue
         if np.shape(got) == want.shape and np.allclose(got, w * x + b):
             raise CheckFailed(f"neuron(x, w={w}, b={b}) returned w·x + b itself: "
                               "apply the sigmoid σ to it. " + formula)
-        if np.shape(got) == want.shape and np.allclose(got, _sigmoid(w * (x + b))):
+        if np.shape(got) == want.shape and np.allclose(got, sigmoid(w * (x + b))):
             raise CheckFailed(f"neuron(x, w={w}, b={b}) computed σ(w·(x + b)): the bias is "
                               "added after multiplying by w. " + formula)
         expect_close(got, want, f"neuron(x=[-2, -0.5, 0, 0.5, 2], w={w}, b={b})", formula)

@@ -1,7 +1,8 @@
 """Chapter 01's exercise checks."""
 import numpy as np
 
-from course_lib.exercises._framework import (CheckFailed, _call_elementwise, _short, _show, _sigmoid, call,
+from course_lib.activations import sigmoid
+from course_lib.exercises._framework import (CheckFailed, call_elementwise, short, show, call,
                                              exercise, expect, expect_close, expect_shape)
 
 
@@ -10,9 +11,9 @@ def _check_sigmoid_derivative(sigmoid_derivative):
     """σ'(x) = σ(x)(1 − σ(x)), elementwise, finite for any x."""
     formula = "Revisit σ'(x) = σ(x)·(1 − σ(x)) with σ(x) = 1/(1 + e^(−x))."
     x = np.array([-4.0, -1.0, 0.0, 0.5, 2.0, 6.0])
-    s = _sigmoid(x)
+    s = sigmoid(x)
     want = s * (1 - s)
-    got = _call_elementwise(sigmoid_derivative, x, "sigmoid_derivative(x=[-4, -1, 0, 0.5, 2, 6])", formula)
+    got = call_elementwise(sigmoid_derivative, x, "sigmoid_derivative(x=[-4, -1, 0, 0.5, 2, 6])", formula)
     if np.shape(got) == x.shape:
         g = np.asarray(got, dtype=np.float64)
         if np.allclose(g, s * (1 + s)):
@@ -26,16 +27,16 @@ def _check_sigmoid_derivative(sigmoid_derivative):
             raise CheckFailed("One factor is squared: σ' is σ(x) times (1 − σ(x)), each once. " + formula)
     expect_close(got, want, "sigmoid_derivative(x=[-4, -1, 0, 0.5, 2, 6])", formula)
     grid = np.array([[-2.0, 0.0], [1.0, 3.0]])
-    got = _call_elementwise(sigmoid_derivative, grid, "sigmoid_derivative on a 2×2 array", formula)
-    expect_close(got, _sigmoid(grid) * (1 - _sigmoid(grid)), "sigmoid_derivative(2×2 array)",
+    got = call_elementwise(sigmoid_derivative, grid, "sigmoid_derivative on a 2×2 array", formula)
+    expect_close(got, sigmoid(grid) * (1 - sigmoid(grid)), "sigmoid_derivative(2×2 array)",
                  "The result must have the shape of x: compute elementwise, no sums or loops over rows.")
-    got = _call_elementwise(sigmoid_derivative, np.array([0.0]), "sigmoid_derivative([0.0])", formula)
+    got = call_elementwise(sigmoid_derivative, np.array([0.0]), "sigmoid_derivative([0.0])", formula)
     expect_close(got, [0.25], "sigmoid_derivative at x = 0", "The peak of σ' is σ(0)(1 − σ(0)) = ½·½ = ¼.")
     big = np.array([-1000.0, -50.0, 50.0, 1000.0])
-    got = _call_elementwise(sigmoid_derivative, big, "sigmoid_derivative(x=[-1000, -50, 50, 1000])", formula)
+    got = call_elementwise(sigmoid_derivative, big, "sigmoid_derivative(x=[-1000, -50, 50, 1000])", formula)
     g = np.asarray(got, dtype=np.float64)
     expect(g.shape == big.shape and bool(np.all(np.isfinite(g))),
-           f"sigmoid_derivative(x=[-1000, -50, 50, 1000]) gave {_show(g)}: not finite. For large |x| a "
+           f"sigmoid_derivative(x=[-1000, -50, 50, 1000]) gave {show(g)}: not finite. For large |x| a "
            "formula like e^(−x)/(1 + e^(−x))² computes ∞/∞ = nan. Compute s = σ(x) first, then s·(1 − s): "
            "it is exactly 0 far out, never nan.")
     expect_close(g, [0.0, 0.0, 0.0, 0.0], "sigmoid_derivative(x=[-1000, -50, 50, 1000])",
@@ -54,7 +55,7 @@ def _check_max_gradient_factor(max_gradient_factor):
         try:
             value = float(got)
         except (TypeError, ValueError):
-            raise CheckFailed(f"max_gradient_factor({k}) returned {_short(got)}; return one number.") from None
+            raise CheckFailed(f"max_gradient_factor({k}) returned {short(got)}; return one number.") from None
         if np.isclose(value, 0.25 ** k, rtol=1e-9, atol=0):
             continue
         if np.isclose(value, 0.5 ** k):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from course_lib import activations
-from course_lib.exercises._framework import CheckFailed, _call_elementwise, _show, exercise, expect_close
+from course_lib.exercises._framework import CheckFailed, call_elementwise, show, exercise, expect_close
 
 
 def _elu(x, alpha):
@@ -23,7 +23,7 @@ def _check_elu(elu):
     """ELU(x) = x for x > 0, α(eˣ − 1) for x ≤ 0, elementwise."""
     formula = "Revisit ELU(x) = x if x > 0, else α·(eˣ − 1)."
     for alpha in (1.0, 0.5, 2.0):
-        got = _call_elementwise(lambda x: elu(x, alpha), _ELU_X, f"elu({_ELU_SHOW}, alpha={alpha})", formula)
+        got = call_elementwise(lambda x: elu(x, alpha), _ELU_X, f"elu({_ELU_SHOW}, alpha={alpha})", formula)
         want = _elu(_ELU_X, alpha)
         if np.shape(got) == want.shape and not np.allclose(got, want):
             g = np.asarray(got, dtype=np.float64)
@@ -37,18 +37,18 @@ def _check_elu(elu):
                                   "by α. " + formula)
             if np.allclose(g[neg], 0.0) or np.allclose(g[neg], _ELU_X[neg]) or \
                     np.allclose(g[neg], alpha * _ELU_X[neg]):
-                raise CheckFailed(f"elu(x, alpha={alpha}) for negative x returned {_show(g[neg])}, a ReLU-like "
-                                  f"value; ELU bends smoothly towards −α: α(eˣ − 1) = {_show(want[neg])}. "
+                raise CheckFailed(f"elu(x, alpha={alpha}) for negative x returned {show(g[neg])}, a ReLU-like "
+                                  f"value; ELU bends smoothly towards −α: α(eˣ − 1) = {show(want[neg])}. "
                                   + formula)
             if not np.allclose(g[~neg], _ELU_X[~neg]):
-                raise CheckFailed(f"elu(x, alpha={alpha}) for positive x returned {_show(g[~neg])}; for x > 0 "
+                raise CheckFailed(f"elu(x, alpha={alpha}) for positive x returned {show(g[~neg])}; for x > 0 "
                                   "ELU is x itself. " + formula)
         expect_close(got, want, f"elu({_ELU_SHOW}, alpha={alpha})", formula)
     grid = np.array([[-2.0, 0.0], [1.5, -0.5]])
-    got = _call_elementwise(lambda x: elu(x, 1.0), grid, "elu on a 2×2 array", formula)
+    got = call_elementwise(lambda x: elu(x, 1.0), grid, "elu on a 2×2 array", formula)
     expect_close(got, _elu(grid, 1.0), "elu(2×2 array, alpha=1)", "Keep the shape of x: work elementwise.")
     far = np.array([-1000.0, 1000.0])
-    got = _call_elementwise(lambda x: elu(x, 1.5), far, "elu(x=[-1000, 1000], alpha=1.5)", formula)
+    got = call_elementwise(lambda x: elu(x, 1.5), far, "elu(x=[-1000, 1000], alpha=1.5)", formula)
     expect_close(got, [-1.5, 1000.0], "elu(x=[-1000, 1000], alpha=1.5)",
                  "Far left ELU saturates at −α; far right it is x. If you got nan, compute the exponential "
                  "only of min(x, 0), e.g. np.expm1(np.minimum(x, 0)).")
@@ -60,7 +60,7 @@ def _check_elu_derivative(elu_derivative):
     """ELU'(x) = 1 for x > 0, α·eˣ for x < 0 (= ELU(x) + α), elementwise."""
     formula = "Revisit d/dx α(eˣ − 1) = α·eˣ for x < 0, and d/dx x = 1 for x > 0."
     for alpha in (1.0, 0.5, 2.0):
-        got = _call_elementwise(lambda x: elu_derivative(x, alpha), _ELU_X,
+        got = call_elementwise(lambda x: elu_derivative(x, alpha), _ELU_X,
                                 f"elu_derivative({_ELU_SHOW}, alpha={alpha})", formula)
         want = _elu_grad(_ELU_X, alpha)
         if np.shape(got) == want.shape and not np.allclose(got, want):
@@ -80,15 +80,15 @@ def _check_elu_derivative(elu_derivative):
                 raise CheckFailed(f"elu_derivative(x, alpha={alpha}) ignores alpha for negative x: the slope "
                                   "is α·eˣ. " + formula)
             if not np.allclose(g[~neg], 1.0):
-                raise CheckFailed(f"elu_derivative(x, alpha={alpha}) for positive x returned {_show(g[~neg])}; "
+                raise CheckFailed(f"elu_derivative(x, alpha={alpha}) for positive x returned {show(g[~neg])}; "
                                   "for x > 0 ELU is x, with slope 1. " + formula)
         expect_close(got, want, f"elu_derivative({_ELU_SHOW}, alpha={alpha})", formula)
     grid = np.array([[-2.0, 3.0], [1.5, -0.5]])
-    got = _call_elementwise(lambda x: elu_derivative(x, 1.0), grid, "elu_derivative on a 2×2 array", formula)
+    got = call_elementwise(lambda x: elu_derivative(x, 1.0), grid, "elu_derivative on a 2×2 array", formula)
     expect_close(got, _elu_grad(grid, 1.0), "elu_derivative(2×2 array, alpha=1)",
                  "Keep the shape of x: work elementwise.")
     far = np.array([-1000.0, 1000.0])
-    got = _call_elementwise(lambda x: elu_derivative(x, 1.5), far, "elu_derivative(x=[-1000, 1000], alpha=1.5)",
+    got = call_elementwise(lambda x: elu_derivative(x, 1.5), far, "elu_derivative(x=[-1000, 1000], alpha=1.5)",
                             formula)
     expect_close(got, [0.0, 1.0], "elu_derivative(x=[-1000, 1000], alpha=1.5)",
                  "Far left the slope α·eˣ is 0; far right it is 1. If you got nan or inf, exponentiate "
@@ -101,9 +101,9 @@ def _check_leaky_relu(leaky_relu):
     """LeakyReLU(x) = x for x > 0, α·x for x ≤ 0, for any α ≥ 0."""
     formula = "Revisit LeakyReLU(x) = x if x > 0, else α·x — np.where(x > 0, x, alpha * x)."
     x = np.array([-4.0, -1.0, -0.5, 0.0, 0.5, 3.0])
-    show = "x=[-4, -1, -0.5, 0, 0.5, 3]"
+    shown = "x=[-4, -1, -0.5, 0, 0.5, 3]"
     for alpha in (0.01, 0.2, 0.0, 2.0):
-        got = _call_elementwise(lambda v: leaky_relu(v, alpha), x, f"leaky_relu({show}, alpha={alpha})", formula)
+        got = call_elementwise(lambda v: leaky_relu(v, alpha), x, f"leaky_relu({shown}, alpha={alpha})", formula)
         want = np.where(x > 0, x, alpha * x)
         if np.shape(got) == want.shape and not np.allclose(got, want):
             g = np.asarray(got, dtype=np.float64)
@@ -118,9 +118,9 @@ def _check_leaky_relu(leaky_relu):
             if alpha > 0 and np.allclose(g, np.maximum(x, 0)):
                 raise CheckFailed(f"leaky_relu(x, alpha={alpha}) returned max(x, 0), a plain ReLU: negative "
                                   "inputs must give α·x. " + formula)
-        expect_close(got, want, f"leaky_relu({show}, alpha={alpha})", formula)
+        expect_close(got, want, f"leaky_relu({shown}, alpha={alpha})", formula)
     grid = np.array([[-2.0, 3.0], [1.5, -0.5]])
-    got = _call_elementwise(lambda v: leaky_relu(v, 0.1), grid, "leaky_relu on a 2×2 array", formula)
+    got = call_elementwise(lambda v: leaky_relu(v, 0.1), grid, "leaky_relu on a 2×2 array", formula)
     expect_close(got, np.where(grid > 0, grid, 0.1 * grid), "leaky_relu(2×2 array, alpha=0.1)",
                  "Keep the shape of x: work elementwise.")
     return "LeakyReLU for every α, including α > 1 where the max(αx, x) shortcut breaks."

@@ -1,7 +1,9 @@
 """Chapter 03's exercise checks."""
 import numpy as np
 
-from course_lib.exercises._framework import CheckFailed, _short, call, exercise, expect, expect_close
+from course_lib import data, diagnostics
+from course_lib.exercises._framework import CheckFailed, short, call, exercise, expect, expect_close
+from course_lib.network import MLP
 
 
 # Cases (fan_in, fan_out): square layers, the MNIST net's 784 → 100 and 100 → 10, and small fans
@@ -22,7 +24,7 @@ def _check_init_std(func, name, right, mistakes, formula):
         try:
             values.append(float(got))
         except (TypeError, ValueError):
-            raise CheckFailed(f"{what} returned {_short(got)}; return one number, the standard "
+            raise CheckFailed(f"{what} returned {short(got)}; return one number, the standard "
                               f"deviation. {formula}") from None
     wants = [right(i, o) for i, o in _INIT_CASES]
     wrong = [k for k, (v, w) in enumerate(zip(values, wants)) if not np.isclose(v, w, rtol=1e-6)]
@@ -104,8 +106,6 @@ _STALL_SIZES = [784, 100, 100, 100, 100, 10]
 
 def _stall_reference(init):
     """Per-layer statistics and scores of the chapter's MNIST net (seed 0) on 1000 training images."""
-    from course_lib import data, diagnostics
-    from course_lib.network import MLP
     (x, t), _ = data.load_mnist()
     net = MLP(_STALL_SIZES, activation="relu", init=init, seed=0)
     stats = diagnostics.layer_stats(net, x[:1000], t[:1000])
@@ -127,7 +127,7 @@ def _check_why_stall(last_hidden_std):
         try:
             value = float(got)
         except (TypeError, ValueError):
-            raise CheckFailed(f"{what} returned {_short(got)}; return one number. {recipe}") from None
+            raise CheckFailed(f"{what} returned {short(got)}; return one number. {recipe}") from None
         if np.isclose(value, want, rtol=1e-3, atol=1e-12):
             found[init] = value
             continue

@@ -1,14 +1,26 @@
 """Chapter 04's exercise checks."""
 import numpy as np
 
+from course_lib import optimizers, surfaces
 from course_lib.experiments.ch04_optimizers import RACE_04
-from course_lib.exercises._framework import (CheckFailed, _short, call, exercise, expect, expect_close,
+from course_lib.exercises._framework import (CheckFailed, short, call, exercise, expect, expect_close,
                                              expect_equal)
 
 
+def _one_update(name, W, g, state, t=1, **hyper):
+    """(W, state) after one update of course_lib's optimizer ``name`` started from ``state``
+    (its arrays for W) at step ``t``: the reference is the library, not a copy of its formula."""
+    opt = optimizers.get(name, **hyper)
+    params = {"W": np.array(W, dtype=np.float64)}
+    opt.state = {"W": {k: np.array(a, dtype=np.float64) for k, a in state.items()}}
+    opt.t = t - 1                                         # update() counts this step
+    opt.update(params, {"W": np.asarray(g, dtype=np.float64)})
+    return params["W"], opt.state["W"]
+
+
 def _momentum_reference(W, v, g, lr, alpha):
-    v_new = alpha * v - lr * g
-    return W + v_new, v_new
+    W_new, state = _one_update("momentum", W, g, {"v": v}, lr=lr, momentum=alpha)
+    return W_new, state["v"]
 
 
 @exercise("04-momentum", "the Momentum update v ← αv − η∂L/∂W, W ← W + v")
@@ -21,10 +33,10 @@ def _check_momentum(momentum_step):
              (np.array([2.0]), np.zeros(1), np.array([4.0]), 0.05, 0.9),          # first step: v = 0
              (np.array([-1.0, 1.0]), np.array([0.2, 0.2]), np.zeros(2), 0.1, 0.0)]  # α = 0, g = 0
     for W, v, g, lr, alpha in cases:
-        what = f"momentum_step(W, v, grad, lr={lr}, alpha={alpha}) with W = {_short(W)}, v = {_short(v)}"
+        what = f"momentum_step(W, v, grad, lr={lr}, alpha={alpha}) with W = {short(W)}, v = {short(v)}"
         got = call(momentum_step, W.copy(), v.copy(), g.copy(), lr, alpha, what=what)
         expect(isinstance(got, tuple) and len(got) == 2,
-               f"{what} returned {_short(got)}; return the pair (W_new, v_new).")
+               f"{what} returned {short(got)}; return the pair (W_new, v_new).")
         W_new, v_new = (np.asarray(a, dtype=np.float64) for a in got)
         W_want, v_want = _momentum_reference(W, v, g, lr, alpha)
         if W_new.shape == W.shape and np.allclose(W_new, W_want) and np.allclose(v_new, v_want):
@@ -48,7 +60,6 @@ def _check_momentum(momentum_step):
         expect_close(W_new, W_want, f"{what}: W_new", formula)
         expect_close(v_new, v_want, f"{what}: v_new", formula)
 
-    from course_lib import optimizers, surfaces
 
     class Yours:                                    # the student's step as an optimizer
         def __init__(self):
@@ -66,10 +77,8 @@ def _check_momentum(momentum_step):
 
 
 def _adam_reference(W, m, v, g, t, lr, beta1, beta2, eps):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g * g
-    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
-    return W - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    W_new, state = _one_update("adam", W, g, {"m": m, "v": v}, t=t, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+    return W_new, state["m"], state["v"]
 
 
 @exercise("04-adam-step", "one Adam step with bias correction")
@@ -86,11 +95,11 @@ def _check_adam_step(adam_step):
              (np.array([0.0, 1.0]), np.zeros(2), np.zeros(2), np.array([1e-9, -1e-9]), 1, hp),
              (np.array([3.0]), np.array([0.2]), np.array([0.05]), np.array([-0.3]), 1000, hp)]
     for W, m, v, g, t, kw in cases:
-        what = (f"adam_step(W, m, v, grad = {_short(g)}, t={t}, lr={kw['lr']}, beta1={kw['beta1']}, "
+        what = (f"adam_step(W, m, v, grad = {short(g)}, t={t}, lr={kw['lr']}, beta1={kw['beta1']}, "
                 f"beta2={kw['beta2']}, eps={kw['eps']})" + ("" if not m.any() else " with m, v ≠ 0"))
         got = call(adam_step, W.copy(), m.copy(), v.copy(), g.copy(), t, what=what, **kw)
         expect(isinstance(got, tuple) and len(got) == 3,
-               f"{what} returned {_short(got)}; return the triple (W_new, m_new, v_new).")
+               f"{what} returned {short(got)}; return the triple (W_new, m_new, v_new).")
         W_new, m_new, v_new = (np.asarray(a, dtype=np.float64) for a in got)
         W_want, m_want, v_want = _adam_reference(W, m, v, g, t, **kw)
         ok_shapes = W_new.shape == W.shape and m_new.shape == m.shape and v_new.shape == v.shape
@@ -141,7 +150,6 @@ def _check_adam_step(adam_step):
         expect_close(v_new, v_want, f"{what}: v_new", formula, rtol=1e-6, atol=1e-30)
         expect_close(W_new, W_want, f"{what}: W_new", formula, rtol=1e-6, atol=1e-12)
 
-    from course_lib import optimizers, surfaces
 
     class Yours:
         def __init__(self):
@@ -162,7 +170,6 @@ def _check_adam_step(adam_step):
 
 
 def _race_reference(race):
-    from course_lib import surfaces
     reached = {}
     for name, kwargs in race["optimizers"].items():
         path = surfaces.trajectory(name, race["surface"], steps=race["steps"], opt_kwargs=kwargs)
@@ -190,11 +197,11 @@ def _check_first_to_reach(first_to_reach):
         what = f"first_to_reach(race on {race['surface']!r}, {race['steps']} steps)"
         got = call(first_to_reach, copy.deepcopy(race), what=what)
         expect(isinstance(got, tuple) and len(got) == 2,
-               f"{what} returned {_short(got)}; return the pair (first, reached).")
+               f"{what} returned {short(got)}; return the pair (first, reached).")
         first, reached = got
         expect(isinstance(reached, dict) and set(reached) == set(reached_want),
                f"{what}: reached must be a dict with one entry per optimizer of the race, "
-               f"{sorted(reached_want)}; got {_short(reached)}. " + hint)
+               f"{sorted(reached_want)}; got {short(reached)}. " + hint)
         for name, want in reached_want.items():
             if reached[name] == want:
                 continue

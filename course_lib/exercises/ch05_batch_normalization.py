@@ -1,7 +1,7 @@
 """Chapter 05's exercise checks."""
 import numpy as np
 
-from course_lib.exercises._framework import CheckFailed, _show, call, exercise, expect, expect_close
+from course_lib.exercises._framework import CheckFailed, show, call, exercise, expect, expect_close
 
 
 def _bn_reference(x, gamma, beta, eps, axis=0, ddof=0, keepdims=False, eps_outside=False):
@@ -96,7 +96,7 @@ def _check_running_mean(update_running_mean):
              (np.array([4.0, 1.0]), np.array([0.0, 3.0]), 0.5),
              (np.array([4.0, 1.0]), np.array([0.0, 3.0]), 0.0)]
     for running, batch, m in cases:
-        what = f"update_running_mean(running_mean={_show(running)}, batch_mean={_show(batch)}, momentum={m})"
+        what = f"update_running_mean(running_mean={show(running)}, batch_mean={show(batch)}, momentum={m})"
         got = call(update_running_mean, running.copy(), batch.copy(), momentum=m, what=what)
         expect(got is not None, f"{what} returned None: return the new running mean.")
         want = m * running + (1 - m) * batch

@@ -1,7 +1,7 @@
 """Chapter 06's exercise checks."""
 import numpy as np
 
-from course_lib.exercises._framework import (CheckFailed, _short, call, exercise, expect, expect_close,
+from course_lib.exercises._framework import (CheckFailed, short, call, exercise, expect, expect_close,
                                              expect_shape)
 
 
@@ -29,17 +29,17 @@ def _check_weight_decay(add_weight_decay):
         what = f"add_weight_decay(loss={loss:.3f}, grads, params, lam={lam})"
         out = call(add_weight_decay, loss, g_in, p_in, lam, what=what)
         expect(isinstance(out, (tuple, list)) and len(out) == 2,
-               f"{what} must return a pair (new_loss, new_grads), got {_short(out)}.")
+               f"{what} must return a pair (new_loss, new_grads), got {short(out)}.")
         new_loss, new_grads = out
         expect(all(np.array_equal(p_in[k], params[k]) for k in params),
                f"{what} changed params: only compute with the weights, do not modify them.")
         try:
             new_loss = float(new_loss)
         except (TypeError, ValueError):
-            raise CheckFailed(f"{what}: new_loss must be a number, got {_short(new_loss)}.") from None
+            raise CheckFailed(f"{what}: new_loss must be a number, got {short(new_loss)}.") from None
         expect(isinstance(new_grads, dict) and set(new_grads) == set(grads),
                f"{what}: new_grads must be a dict with the same keys as grads {sorted(grads)}, "
-               f"got {_short(new_grads) if not isinstance(new_grads, dict) else sorted(new_grads)}.")
+               f"got {short(new_grads) if not isinstance(new_grads, dict) else sorted(new_grads)}.")
         added = new_loss - loss
         want = 0.5 * lam * sum_w2
         if lam > 0 and np.isclose(added, lam * sum_w2):
@@ -91,7 +91,7 @@ def _check_dropout(pair):
     what = "dropout_forward(x = ones((400, 250)), p=0.2, rng)"
     out = call(forward, x.copy(), p, np.random.default_rng(1), what=what)
     expect(isinstance(out, (tuple, list)) and len(out) == 2,
-           f"{what} must return a pair (y, mask), got {_short(out)}.")
+           f"{what} must return a pair (y, mask), got {short(out)}.")
     y, mask = (np.asarray(a, dtype=np.float64) for a in out)
     expect_shape(y, x.shape, f"{what}: y")
     expect_shape(mask, x.shape, f"{what}: mask")

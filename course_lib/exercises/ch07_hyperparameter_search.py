@@ -1,7 +1,7 @@
 """Chapter 07's exercise checks."""
 import numpy as np
 
-from course_lib.exercises._framework import CheckFailed, _short, call, exercise, expect, expect_shape
+from course_lib.exercises._framework import CheckFailed, short, call, exercise, expect, expect_shape
 
 
 def _ks_uniform(u):
@@ -109,7 +109,7 @@ def _check_pick_best(pick_best):
         try:
             got = int(got)
         except (TypeError, ValueError):
-            raise CheckFailed(f"{what} must return an integer index, got {_short(got)}.") from None
+            raise CheckFailed(f"{what} must return an integer index, got {short(got)}.") from None
         expect(0 <= got < len(trials), f"{what} returned {got}, not an index of the list of "
                                        f"{len(trials)} trials. " + formula)
         chosen = trials[got]

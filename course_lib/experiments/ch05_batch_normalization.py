@@ -19,13 +19,14 @@ from course_lib import data, optimizers
 from course_lib.gradcheck import numerical_gradient, relative_error
 from course_lib.layers import BatchNorm
 from course_lib.network import MLP
-from course_lib.training import TrainingDiverged, progress_bar, train
+from course_lib.experiments._shared import notes_mlp_sizes, train_surviving
+from course_lib.training import progress_bar
 
 __all__ = ["DEPTH5", "check_layer", "train_run", "weight_scale_grid", "batch_statistics_accuracy",
            "steps_to", "step_time"]
 
 #: The network of *Deep Learning from Scratch*'s batch-norm experiment: 784-100×5-10.
-DEPTH5 = (784, 100, 100, 100, 100, 100, 10)
+DEPTH5 = notes_mlp_sizes(5)
 
 
 def check_layer(x, gamma=None, beta=None, seed=0, h=1e-5):
@@ -71,14 +72,11 @@ def train_run(x, t, x_test=None, t_test=None, *, batchnorm=True, init="he_normal
     """
     net = MLP(list(sizes), activation=activation, init=init, batchnorm=batchnorm, seed=seed)
     opt = optimizers.get(optimizer, lr=lr)
-    try:
-        hist = train(net, opt, x, t, x_test, t_test, epochs=epochs, batch_size=batch_size, seed=seed,
-                     progress=progress)
-        hist["diverged_at"] = None
+    hist, diverged_at = train_surviving(net, opt, x, t, x_test=x_test, t_test=t_test, epochs=epochs,
+                                        batch_size=batch_size, seed=seed, progress=progress)
+    hist["diverged_at"] = diverged_at
+    if diverged_at is None:
         return net, hist
-    except TrainingDiverged as err:
-        hist = err.history
-    hist["diverged_at"] = int(hist["loss"].size - 1)
     per_epoch = len(x) // min(batch_size, len(x))
     steps = np.arange(epochs + 1) * per_epoch
     with np.errstate(all="ignore"):

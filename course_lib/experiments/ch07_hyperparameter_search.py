@@ -7,17 +7,17 @@ import numpy as np
 
 from course_lib import data, search
 from course_lib._validate import positive_int
-from course_lib.data import _rng     # seed: an int or a np.random.Generator
 from course_lib.network import MLP
 from course_lib.optimizers import get
-from course_lib.search import _space, column, grid_configs, random_configs
-from course_lib.training import TrainingDiverged, train
+from course_lib.search import column, grid_configs, random_configs, search_space
+from course_lib.seeding import generator
+from course_lib.experiments._shared import notes_mlp_sizes, train_surviving
 
 __all__ = ["DLFS_SIZES", "mlp_trial", "peaked_score", "grid_vs_random", "search_region", "example_search",
            "fit_final", "cross_validate", "seed_spread", "decay_per_step"]
 
 #: The network of *Deep Learning from Scratch* §6.5: 784-100-100-100-100-100-100-10.
-DLFS_SIZES = (784, 100, 100, 100, 100, 100, 100, 10)
+DLFS_SIZES = notes_mlp_sizes(6)
 
 
 # ---------------------------------------------------------------- grid versus random search
@@ -45,11 +45,11 @@ def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.
     """
     if grid not in ("ends", "centred"):
         raise ValueError(f'grid must be "ends" (the range\'s ends included) or "centred", got {grid!r}')
-    bounds = _space(space)
+    bounds = search_space(space)
     if important not in bounds:
         raise ValueError(f"important must be one of {list(bounds)}, got {important!r}")
     problems = positive_int("problems", problems)
-    rng = _rng(seed)
+    rng = generator(seed)
     lo, hi = (math.log10(b) for b in bounds[important])
     peaks = rng.uniform(lo, hi, problems)
     make_grid = grid_configs if grid == "ends" else search.centred_grid_configs
@@ -73,14 +73,14 @@ def mlp_trial(lr, weight_decay, data, sizes=DLFS_SIZES, epochs=50, batch_size=10
     the last epoch. A diverged run gives NaN accuracies instead of an error."""
     x_tr, t_tr, x_val, t_val = data
     net = MLP(list(sizes), weight_decay=weight_decay, seed=seed)
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):     # a diverging trial is reported as NaN below
-            history = train(net, get("sgd", lr=lr), x_tr, t_tr, x_val=x_val, t_val=t_val, epochs=epochs,
-                            batch_size=batch_size, seed=seed, progress=False)
+    with np.errstate(over="ignore", invalid="ignore"):     # a diverging trial is reported as NaN below
+        history, diverged_at = train_surviving(net, get("sgd", lr=lr), x_tr, t_tr, x_val=x_val, t_val=t_val,
+                                               epochs=epochs, batch_size=batch_size, seed=seed, progress=False)
+    if diverged_at is None:
         out = {"val_acc": float(history["val_acc"][-1]), "train_acc": float(history["train_acc"][-1]),
                "history": history}
-    except TrainingDiverged as err:
-        out = {"val_acc": float("nan"), "train_acc": float("nan"), "history": err.history}
+    else:
+        out = {"val_acc": float("nan"), "train_acc": float("nan"), "history": history}
     if return_net:
         out["net"] = net
     return out

@@ -75,7 +75,7 @@ def _finish(fig):
         ax.yaxis.offsetText.set_fontsize(FONT_MIN)
 
 
-def _styled(func):
+def styled(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with slide_style():
@@ -90,7 +90,7 @@ def _fit(figsize):
     return (min(float(w), MAX_FIGSIZE[0]), min(float(h), MAX_FIGSIZE[1]))
 
 
-def _figure(figsize, nrows=1, ncols=1, **kwargs):
+def slide_figure(figsize, nrows=1, ncols=1, **kwargs):
     """A new styled Figure (not managed by pyplot) with an (nrows, ncols) array of axes."""
     fig = SlideFigure(figsize=_fit(figsize), dpi=STYLE["figure.dpi"], layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
@@ -104,10 +104,10 @@ def _root(ax):
         return ax.figure
 
 
-def _axes(ax, figsize):
+def target_axes(ax, figsize):
     """(fig, ax): the given axes and its figure, or a new figure with one axes."""
     if ax is None:
-        fig, axes = _figure(figsize)
+        fig, axes = slide_figure(figsize)
         return fig, axes[0, 0]
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), got {type(ax).__name__}")
@@ -122,18 +122,18 @@ def subplots(nrows=1, ncols=1, figsize=None, **kwargs):
     if figsize is None:
         figsize = (4.0 * ncols + 0.5, 3.5 * nrows + 0.5)
     with slide_style():
-        fig, axes = _figure(figsize, nrows, ncols, **kwargs)
+        fig, axes = slide_figure(figsize, nrows, ncols, **kwargs)
         for a in axes.flat:
             a.tick_params(labelsize=FONT_MIN)
     return fig, (axes[0, 0] if axes.size == 1 else axes.squeeze())
 
 
-def _style_of(i):
+def style_of(i):
     """(colour, line style) of the i-th series."""
     return PALETTE[i % len(PALETTE)], LINESTYLES[(i // len(PALETTE)) % len(LINESTYLES)]
 
 
-def _mapping(obj, what, example):
+def as_mapping(obj, what, example):
     if not isinstance(obj, Mapping):
         raise TypeError(f"{what} must be a dict label -> data, e.g. {example}; got {type(obj).__name__}")
     if len(obj) == 0:
@@ -141,7 +141,7 @@ def _mapping(obj, what, example):
     return obj
 
 
-def _vector(a, name):
+def as_vector(a, name):
     try:
         v = np.asarray(a, dtype=np.float64)
     except (TypeError, ValueError):
@@ -153,12 +153,12 @@ def _vector(a, name):
     return v
 
 
-def _legend(ax, n_series, **kwargs):
+def add_legend(ax, n_series, **kwargs):
     if n_series > 1:
         ax.legend(**kwargs)
 
 
-def _set_scale(ax, logx=False, logy=False):
+def set_scale(ax, logx=False, logy=False):
     if logx:
         ax.set_xscale("log")
     if logy:

@@ -2,7 +2,7 @@
 from collections.abc import Mapping
 import numpy as np
 
-from course_lib.plots._style import FONT_MIN, PALETTE, _axes, _legend, _mapping, _style_of, _styled, _vector
+from course_lib.plots._style import FONT_MIN, PALETTE, target_axes, add_legend, as_mapping, style_of, styled, as_vector
 
 
 # ------------------------------------------------------------ bars
@@ -14,10 +14,10 @@ def _layer_values(label, v, key):
         if key not in v[0]:
             raise ValueError(f"values[{label!r}]: the statistics have no {key!r}; they have {', '.join(v[0])}")
         v = [np.nan if s[key] is None else s[key] for s in v]
-    return _vector(v, f"values[{label!r}]")
+    return as_vector(v, f"values[{label!r}]")
 
 
-@_styled
+@styled
 def layer_bars(values, ylabel, title, log=True, key=None, ax=None, xlabel="hidden layer (input → output)",
                figsize=(10, 4.5)):
     """Grouped bars, one group per layer, one bar a series: dict label -> 1-D array (layer 1, 2, ...).
@@ -27,13 +27,13 @@ def layer_bars(values, ylabel, title, log=True, key=None, ax=None, xlabel="hidde
     ...); None entries are left out. Series may have different depths.
     ``log`` draws y on a log scale (the default: gradient norms span decades).
     """
-    values = _mapping(values, "values", '{"sigmoid": grad_norms_sigmoid, "relu": grad_norms_relu}')
+    values = as_mapping(values, "values", '{"sigmoid": grad_norms_sigmoid, "relu": grad_norms_relu}')
     data = {str(k): _layer_values(k, v, key) for k, v in values.items()}
     depth = max(v.size for v in data.values())
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     width = 0.8 / len(data)
     for i, (label, v) in enumerate(data.items()):
-        colour, _ = _style_of(i)
+        colour, _ = style_of(i)
         pos = np.arange(1, v.size + 1) + (i - (len(data) - 1) / 2) * width
         ax.bar(pos, v, width=width * 0.95, color=colour, label=label)
     if log:
@@ -47,19 +47,19 @@ def layer_bars(values, ylabel, title, log=True, key=None, ax=None, xlabel="hidde
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    _legend(ax, len(data), loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    add_legend(ax, len(data), loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
-@_styled
+@styled
 def ranked_bars(values, xlabel, ylabel, title, ax=None, log=False, fmt="{:.3g}", figsize=(9, 4.5)):
     """Horizontal bars sorted by value (largest on top), each labelled with its value.
 
     For one number per item: the cost of each activation, each optimizer's test accuracy.
     """
-    values = _mapping(values, "values", '{"relu": 1.2, "gelu": 4.5}')
+    values = as_mapping(values, "values", '{"relu": 1.2, "gelu": 4.5}')
     items = sorted(((str(k), float(v)) for k, v in values.items()), key=lambda kv: kv[1])
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     names, vals = zip(*items)
     ax.barh(np.arange(len(vals)), vals, color=PALETTE[0])
     for i, v in enumerate(vals):

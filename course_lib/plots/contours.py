@@ -6,14 +6,13 @@ import functools
 import numpy as np
 
 from course_lib import optimizers, surfaces
-from course_lib.plots._style import (FONT_MIN, MARKERS, PALETTE, STYLE, SlideFigure, slide_style, _axes,
-                                     _figure, _mapping, _style_of, _styled)
+from course_lib.plots._style import (FONT_MIN, MARKERS, PALETTE, STYLE, SlideFigure, slide_style, target_axes,
+                                     slide_figure, as_mapping, style_of, styled)
 
 
 # ------------------------------------------------------------ paths on surfaces
 def _check_surface(surface):
     if isinstance(surface, str):
-        from course_lib import surfaces
         surface = surfaces.get(surface)
     for attr in ("f", "xlim", "ylim"):
         if not hasattr(surface, attr):
@@ -89,7 +88,7 @@ def _draw_paths(ax, surface, paths, levels, markers, resolution):
     ax.contour(X, Y, Z, levels=levels, colors="0.45", linewidths=0.7, linestyles="solid")
     for i, (label, p) in enumerate(paths.items()):
         q, left = _clip_path(p, surface.xlim, surface.ylim)
-        colour, ls = _style_of(i)
+        colour, ls = style_of(i)
         ax.plot(q[:, 0], q[:, 1], color=colour, ls=ls, lw=1.8,
                 marker=MARKERS[i % len(MARKERS)] if markers else None, markersize=4,
                 markevery=max(1, len(q) // 40), label=label + (" (leaves the plot)" if left else ""))
@@ -114,7 +113,7 @@ def _surface_title(surface):
     return f"{name}: {formula}" if "=" in formula else f"{name}: f(x, y) = {formula}"
 
 
-@_styled
+@styled
 def paths_on_contour(surface, paths=None, ax=None, title=None, levels="log", markers=True,
                      resolution=300, figsize=(9, 5)):
     """Optimizer paths over the contour lines of a 2-D surface, the minimum as a star.
@@ -129,7 +128,7 @@ def paths_on_contour(surface, paths=None, ax=None, title=None, levels="log", mar
     """
     surface = _check_surface(surface)
     paths = _as_paths(paths)
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     _draw_paths(ax, surface, paths, levels, markers, resolution)
     ax.set_title(title or _surface_title(surface))
     n = len(paths) + (getattr(surface, "minimum", None) is not None)
@@ -140,7 +139,7 @@ def paths_on_contour(surface, paths=None, ax=None, title=None, levels="log", mar
     return fig
 
 
-@_styled
+@styled
 def paths_grid(surface, paths, ncols=2, title=None, levels="log", markers=True, figsize=None):
     """Small multiples: each path alone on the surface's contour, panel titled by its label.
 
@@ -148,17 +147,17 @@ def paths_grid(surface, paths, ncols=2, title=None, levels="log", markers=True, 
     Scratch*.) Arguments as :func:`paths_on_contour`.
     """
     surface = _check_surface(surface)
-    paths = _as_paths(_mapping(paths, "paths", '{"SGD": path_sgd, "Adam": path_adam}'))
+    paths = _as_paths(as_mapping(paths, "paths", '{"SGD": path_sgd, "Adam": path_adam}'))
     n = len(paths)
     ncols = max(1, min(int(ncols), n))
     nrows = -(-n // ncols)
     if figsize is None:
         figsize = (min(4.8 * ncols + 0.5, 12.8), min(2.8 * nrows + 0.8, 6.0))
-    fig, axes = _figure(figsize, nrows, ncols)
+    fig, axes = slide_figure(figsize, nrows, ncols)
     for i, (ax, (label, p)) in enumerate(zip(axes.flat, paths.items())):
         _draw_paths(ax, surface, {label: p}, levels, markers, 200)
         line = ax.lines[-2] if getattr(surface, "minimum", None) is not None else ax.lines[-1]
-        colour, ls = _style_of(i)
+        colour, ls = style_of(i)
         line.set_color(colour)
         line.set_linestyle(ls)
         ax.set_title(line.get_label())

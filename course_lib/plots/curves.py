@@ -3,8 +3,8 @@ from collections.abc import Mapping
 from matplotlib.lines import Line2D
 import numpy as np
 
-from course_lib.plots._style import (FONT_MIN, subplots, _axes, _figure, _legend, _mapping, _set_scale,
-                                     _style_of, _styled, _vector)
+from course_lib.plots._style import (FONT_MIN, subplots, target_axes, slide_figure, add_legend, as_mapping, set_scale,
+                                     style_of, styled, as_vector)
 
 
 # ------------------------------------------------------------ training curves
@@ -42,7 +42,7 @@ def _is_history(obj):
 def _histories(series):
     if _is_history(series):
         return {"run": series}
-    series = _mapping(series, "series", '{"SGD": history_sgd, "Adam": history_adam}')
+    series = as_mapping(series, "series", '{"SGD": history_sgd, "Adam": history_adam}')
     for label, h in series.items():
         if not isinstance(h, Mapping):
             raise TypeError(f"series[{label!r}] must be a history dict (from training.train), "
@@ -100,7 +100,7 @@ def _xy_from_history(h, label, key, x, steps_per_epoch):
     raise ValueError(f"x must be 'step', 'time' or 'epoch', got {x!r}")
 
 
-@_styled
+@styled
 def curves(series, key="loss", smooth=0.0, x="step", ax=None, title=None, logy=False, raw=None,
            ylabel=None, steps_per_epoch=None, figsize=(10, 4.5)):
     """Overlay one quantity of several training histories (dict label -> history).
@@ -114,12 +114,12 @@ def curves(series, key="loss", smooth=0.0, x="step", ax=None, title=None, logy=F
     values faintly. A single history may be passed instead of a dict.
     """
     hs = _histories(series)
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     if raw is None:
         raw = len(hs) <= 3
     for i, (label, h) in enumerate(hs.items()):
         xs, ys = _xy_from_history(h, label, key, x, steps_per_epoch)
-        colour, ls = _style_of(i)
+        colour, ls = style_of(i)
         per_eval = key in _PER_EVAL
         if smooth and not per_eval:
             if raw:
@@ -129,17 +129,17 @@ def curves(series, key="loss", smooth=0.0, x="step", ax=None, title=None, logy=F
             ema(ys[:1], smooth)          # validates smooth
         ax.plot(xs, ys, color=colour, ls=ls, label=str(label),
                 marker="o" if per_eval and ys.size <= 60 else None, markersize=4)
-    _set_scale(ax, logy=logy)
+    set_scale(ax, logy=logy)
     ax.set_xlabel(_XLABELS.get(x, str(x)))
     base = ylabel or _YLABELS.get(key, key)
     ax.set_ylabel(base + (f", EMA {smooth:g}" if smooth and key not in _PER_EVAL
                           and not ylabel else ""))
     ax.set_title(title or base[0].upper() + base[1:])
-    _legend(ax, len(hs), loc="best")
+    add_legend(ax, len(hs), loc="best")
     return fig
 
 
-@_styled
+@styled
 def train_test(history, ax=None, title="Training vs test accuracy", x="epoch", steps_per_epoch=None,
                figsize=(9, 4.5)):
     """Training and test accuracy (and validation, if recorded) of one history against epochs.
@@ -148,14 +148,14 @@ def train_test(history, ax=None, title="Training vs test accuracy", x="epoch", s
     """
     if not isinstance(history, Mapping):
         raise TypeError(f"history must be a dict from training.train, got {type(history).__name__}")
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     for i, (key, name) in enumerate((("train_acc", "train"), ("test_acc", "test"), ("val_acc", "validation"))):
         if key not in history or np.asarray(history[key]).size == 0:
             if key == "train_acc":
                 raise ValueError(f"history has no 'train_acc'; it has {', '.join(map(repr, history))}")
             continue
         xs, ys = _xy_from_history(history, "history", key, x, steps_per_epoch)
-        colour, ls = _style_of(i)
+        colour, ls = style_of(i)
         ax.plot(xs, ys, color=colour, ls=ls, marker="o" if ys.size <= 60 else None, markersize=4,
                 label=f"{name} (final {ys[-1]:.3f})")
     ax.set_xlabel(_XLABELS.get(x, str(x)))
@@ -169,10 +169,10 @@ def train_test(history, ax=None, title="Training vs test accuracy", x="epoch", s
 def _series_xy(label, s, x):
     """(x, y) of one series: y, or a pair (x, y)."""
     if isinstance(s, tuple) and len(s) == 2:
-        xs, ys = _vector(s[0], f"x of {label!r}"), _vector(s[1], f"y of {label!r}")
+        xs, ys = as_vector(s[0], f"x of {label!r}"), as_vector(s[1], f"y of {label!r}")
     else:
-        ys = _vector(s, f"series {label!r}")
-        xs = np.arange(ys.size, dtype=np.float64) if x is None else _vector(x, "x")
+        ys = as_vector(s, f"series {label!r}")
+        xs = np.arange(ys.size, dtype=np.float64) if x is None else as_vector(x, "x")
     if xs.size != ys.size:
         raise ValueError(f"series {label!r}: x has {xs.size} values but y has {ys.size}")
     return xs, ys
@@ -186,22 +186,22 @@ def _draw_series(ax, series, x, colours, markers):
                 marker="o" if markers else None, markersize=4)
 
 
-@_styled
+@styled
 def lines(series, xlabel, ylabel, title, x=None, ax=None, logx=False, logy=False, markers=False,
           figsize=(9, 4.5)):
     """Overlay of x → y series: dict label -> y (against ``x``, or 0, 1, ...) or -> (x, y)."""
-    series = _mapping(series, "series", '{"sigmoid": y1, "relu": (x2, y2)}')
-    fig, ax = _axes(ax, figsize)
-    _draw_series(ax, series, x, {k: _style_of(i) for i, k in enumerate(series)}, markers)
-    _set_scale(ax, logx, logy)
+    series = as_mapping(series, "series", '{"sigmoid": y1, "relu": (x2, y2)}')
+    fig, ax = target_axes(ax, figsize)
+    _draw_series(ax, series, x, {k: style_of(i) for i, k in enumerate(series)}, markers)
+    set_scale(ax, logx, logy)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    _legend(ax, len(series), loc="best")
+    add_legend(ax, len(series), loc="best")
     return fig
 
 
-@_styled
+@styled
 def grid_of_curves(panels, xlabel, ylabel, title, x=None, ncols=4, sharey=True, logx=False,
                    logy=False, figsize=None):
     """Small multiples: one panel per entry of ``panels`` (dict panel_title -> series).
@@ -211,21 +211,21 @@ def grid_of_curves(panels, xlabel, ylabel, title, x=None, ncols=4, sharey=True, 
     and one figure legend names them, e.g. ``{"std=1": {"BN": acc1, "no BN":
     acc2}, "std=0.1": {...}, ...}`` for the batch-norm weight-scale grid.
     """
-    panels = _mapping(panels, "panels", '{"std=1": {"BN": acc_bn, "no BN": acc}, ...}')
+    panels = as_mapping(panels, "panels", '{"std=1": {"BN": acc_bn, "no BN": acc}, ...}')
     panels = {k: (v if isinstance(v, Mapping) else {"": v}) for k, v in panels.items()}
     labels = list(dict.fromkeys(lab for s in panels.values() for lab in s))
-    colours = {lab: _style_of(i) for i, lab in enumerate(labels)}
+    colours = {lab: style_of(i) for i, lab in enumerate(labels)}
     n = len(panels)
     ncols = max(1, min(int(ncols), n))
     nrows = -(-n // ncols)
     if figsize is None:
         figsize = (min(2.9 * ncols + 0.8, 12.8), min(1.45 * nrows + 1.2, 6.0))
-    fig, axes = _figure(figsize, nrows, ncols, sharex=True, sharey=bool(sharey))
+    fig, axes = slide_figure(figsize, nrows, ncols, sharex=True, sharey=bool(sharey))
     for ax, (ptitle, series) in zip(axes.flat, panels.items()):
         if not series:
             raise ValueError(f"panel {ptitle!r} has no series")
         _draw_series(ax, series, x, colours, markers=False)
-        _set_scale(ax, logx, logy)
+        set_scale(ax, logx, logy)
         ax.set_title(str(ptitle), fontsize=FONT_MIN + 1)
     for ax in axes.flat[n:]:
         ax.set_axis_off()
@@ -240,16 +240,16 @@ def grid_of_curves(panels, xlabel, ylabel, title, x=None, ncols=4, sharey=True, 
 
 
 
-@_styled
+@styled
 def schedule_plot(steps, lrs, ax=None, title="Learning-rate schedules", logy=False, figsize=(9, 4.5)):
     """Learning rate against step for several schedules: dict name -> array (one per step) or function.
 
     A function is called with the array of steps (``course_lib.schedules``
     functions accept arrays) and must return one rate per step.
     """
-    steps = _vector(steps, "steps")
-    lrs = _mapping(lrs, "lrs", '{"cosine": schedules.get("cosine", lr0=0.1, total_steps=1000)}')
-    fig, ax = _axes(ax, figsize)
+    steps = as_vector(steps, "steps")
+    lrs = as_mapping(lrs, "lrs", '{"cosine": schedules.get("cosine", lr0=0.1, total_steps=1000)}')
+    fig, ax = target_axes(ax, figsize)
     for i, (label, lr) in enumerate(lrs.items()):
         if callable(lr):
             try:
@@ -262,13 +262,13 @@ def schedule_plot(steps, lrs, ax=None, title="Learning-rate schedules", logy=Fal
             v = np.asarray(lr, dtype=np.float64)
         if v.shape != steps.shape:
             raise ValueError(f"schedule {label!r} gives {v.size} rates for {steps.size} steps")
-        colour, ls = _style_of(i)
+        colour, ls = style_of(i)
         ax.plot(steps, v, color=colour, ls=ls, label=str(label))
-    _set_scale(ax, logy=logy)
+    set_scale(ax, logy=logy)
     ax.set_xlabel("update step")
     ax.set_ylabel("learning rate η")
     ax.set_title(title)
-    _legend(ax, len(lrs), loc="best")
+    add_legend(ax, len(lrs), loc="best")
     return fig
 
 

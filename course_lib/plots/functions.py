@@ -3,8 +3,9 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.lines import Line2D
 
-from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, _axes, _figure, _legend, _mapping,
-                                     _style_of, _styled, _vector)
+from course_lib import activations
+from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, target_axes, slide_figure, add_legend, as_mapping,
+                                     style_of, styled, as_vector)
 
 
 # ------------------------------------------------------------ histograms
@@ -26,7 +27,7 @@ def _data_range(layers):
     return float(lo), float(hi)
 
 
-@_styled
+@styled
 def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None,
                           xlabel="activation value", ymax=None, figsize=None):
     """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
@@ -44,7 +45,7 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     Non-finite values are left out of the bars and of μ, σ.
     """
     if isinstance(acts, Mapping):
-        rows = _mapping(acts, "acts", '{"std 1": [a1, a2, ...], "He": [...]}')
+        rows = as_mapping(acts, "acts", '{"std 1": [a1, a2, ...], "He": [...]}')
     elif isinstance(acts, (list, tuple)):
         rows = {"": acts}
     else:
@@ -74,7 +75,7 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     nrows = len(data)
     if figsize is None:
         figsize = (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
-    fig, axes = _figure(figsize, nrows, ncols, sharex="row" if range is None else True, sharey="row")
+    fig, axes = slide_figure(figsize, nrows, ncols, sharex="row" if range is None else True, sharey="row")
     for r, (row, layers) in enumerate(data.items()):
         if range is None:
             lo, hi = _data_range(layers)
@@ -110,7 +111,6 @@ def _as_activations(acts):
         items = []
         for a in acts:
             if isinstance(a, str):
-                from course_lib import activations
                 a = activations.get(a)
             items.append((getattr(a, "name", type(a).__name__), a))
     if not items:
@@ -123,7 +123,7 @@ def _as_activations(acts):
 
 
 def _xgrid(x):
-    x = np.linspace(-5.0, 5.0, 501) if x is None else _vector(x, "x")
+    x = np.linspace(-5.0, 5.0, 501) if x is None else as_vector(x, "x")
     return x
 
 
@@ -135,7 +135,7 @@ def _values(act, x, label):
     return y, d
 
 
-@_styled
+@styled
 def function_grid(activations, x=None, ncols=6, title="Activation functions and their derivatives",
                   figsize=None):
     """A gallery: each activation f in its own panel, f solid and f' dashed.
@@ -151,7 +151,7 @@ def function_grid(activations, x=None, ncols=6, title="Activation functions and 
     nrows = -(-n // ncols)
     if figsize is None:
         figsize = (min(2.1 * ncols + 0.8, 12.8), min(1.75 * nrows + 1.0, 6.0))
-    fig, axes = _figure(figsize, nrows, ncols, sharex=True)
+    fig, axes = slide_figure(figsize, nrows, ncols, sharex=True)
     for ax, (label, act) in zip(axes.flat, acts.items()):
         y, d = _values(act, x, label)
         ax.axhline(0, color="0.6", lw=0.8, zorder=0)
@@ -176,7 +176,7 @@ def function_grid(activations, x=None, ncols=6, title="Activation functions and 
     return fig
 
 
-@_styled
+@styled
 def function_and_derivative(acts, x=None, ax=None, title=None, derivative=True, figsize=(9, 4.5)):
     """Several activations overlaid on one axes: f solid, f' dashed in the same colour.
 
@@ -185,12 +185,12 @@ def function_and_derivative(acts, x=None, ax=None, title=None, derivative=True, 
     """
     acts = _as_activations(acts)
     x = _xgrid(x)
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     ax.axhline(0, color="0.6", lw=0.8, zorder=0)
     ax.axvline(0, color="0.6", lw=0.8, zorder=0)
     for i, (label, act) in enumerate(acts.items()):
         y, d = _values(act, x, label)
-        colour, _ = _style_of(i)
+        colour, _ = style_of(i)
         ax.plot(x, y, color=colour, ls="-", label=label)
         if derivative:
             ax.plot(x, d, color=colour, ls="--", label=f"{label}'")
@@ -198,7 +198,7 @@ def function_and_derivative(acts, x=None, ax=None, title=None, derivative=True, 
     ax.set_ylabel("f(x), f'(x) dashed" if derivative else "f(x)")
     ax.set_title(title or ("Activation functions (solid) and derivatives (dashed)" if derivative
                            else "Activation functions"))
-    _legend(ax, len(acts) * (2 if derivative else 1), loc="best", ncols=2 if len(acts) > 3 else 1)
+    add_legend(ax, len(acts) * (2 if derivative else 1), loc="best", ncols=2 if len(acts) > 3 else 1)
     return fig
 
 

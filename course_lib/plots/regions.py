@@ -3,11 +3,11 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgba
 
 from course_lib.plots.curves import train_test
-from course_lib.plots._style import FONT_MIN, MARKERS, PALETTE, subplots, _axes, _set_scale, _styled, _vector
+from course_lib.plots._style import FONT_MIN, MARKERS, PALETTE, subplots, target_axes, set_scale, styled, as_vector
 
 
 # ------------------------------------------------------------ decision boundary
-@_styled
+@styled
 def decision_boundary(predict, x, t, ax=None, title="Decision boundary", resolution=200, margin=0.5,
                       class_names=None, figsize=(7, 5.5)):
     """Regions of the plane by predicted class, with the data points on top.
@@ -43,7 +43,7 @@ def decision_boundary(predict, x, t, ax=None, title="Decision boundary", resolut
         raise ValueError(f"at most {len(PALETTE)} classes can be told apart, got {k}")
     if class_names is None:
         class_names = [f"class {c}" for c in np.arange(k)]
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     light = ListedColormap([to_rgba(c, 0.25) for c in PALETTE[:k]])
     ax.pcolormesh(GX, GY, Z, cmap=light, norm=BoundaryNorm(np.arange(k + 1) - 0.5, k), shading="auto",
                   rasterized=True)
@@ -64,7 +64,7 @@ def decision_boundary(predict, x, t, ax=None, title="Decision boundary", resolut
 
 
 # ------------------------------------------------------------ hyperparameter search, schedules
-@_styled
+@styled
 def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=None, title=None,
                    mark_best=True, figsize=(8, 5), clim=None):
     """Trials of a search as points (x, y) coloured by a score c, with a colour bar.
@@ -80,15 +80,15 @@ def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=Non
             raise ValueError(f"clim must be a pair (vmin, vmax) of numbers, got {clim!r}") from None
         if not vmin < vmax:
             raise ValueError(f"clim needs vmin < vmax, got {clim!r}")
-    x = _vector(x, "x")
-    y = _vector(y, "y")
-    c = _vector(c, "c")
+    x = as_vector(x, "x")
+    y = as_vector(y, "y")
+    c = as_vector(c, "c")
     if not x.size == y.size == c.size:
         raise ValueError(f"x, y and c need one value per trial, got {x.size}, {y.size} and {c.size}")
     for name, v, log in (("x", x, logx), ("y", y, logy)):
         if log and np.any(v <= 0):
             raise ValueError(f"{name} has values <= 0, which a log axis cannot show; pass log{name}=False")
-    fig, ax = _axes(ax, figsize)
+    fig, ax = target_axes(ax, figsize)
     ok = np.isfinite(c)
     sc = ax.scatter(x[ok], y[ok], c=c[ok], cmap="viridis", s=40, edgecolors="0.2", linewidths=0.4,
                     **({} if clim is None else {"vmin": vmin, "vmax": vmax}))
@@ -102,7 +102,7 @@ def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=Non
                    label=f"best: {clabel} {c[b]:.3g}")
         n_series += 1
     fig.colorbar(sc, ax=ax, label=clabel)
-    _set_scale(ax, logx, logy)
+    set_scale(ax, logx, logy)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"{clabel} of each trial")

@@ -35,7 +35,7 @@ from course_lib.plots import (contour_grid, plot_activation_curves, plot_bn_runs
                               plot_gradient_profile, plot_neuron, plot_playground, plot_regularized_moons,
                               plot_search_region)
 from course_lib.widgets._controls import (FIGSIZE, dropdown, explorer_layout, figure_png, live_figure,
-                                          range_slider, slider)
+                                          log_slider, range_slider, slider)
 from course_lib.widgets.ch00_start_here import neuron_explorer
 from course_lib.widgets.ch01_vanishing_gradients import gradient_explorer
 from course_lib.widgets.ch02_activation_functions import activation_explorer
@@ -52,7 +52,7 @@ __all__ = ["neuron_curve", "gradient_norm_profile", "scaled_init", "ACTIVATION_P
            "MOONS_NOISE", "MOONS_TEST_SEED", "moons_label", "regularized_moons", "example_search",
            "search_region", "contour_grid", "plot_activation_curves", "plot_bn_runs", "plot_effective_steps",
            "plot_gradient_profile", "plot_neuron", "plot_playground", "plot_regularized_moons",
-           "plot_search_region", "FIGSIZE", "dropdown", "explorer_layout", "figure_png", "live_figure",
+           "plot_search_region", "FIGSIZE", "dropdown", "explorer_layout", "figure_png", "live_figure", "log_slider",
            "range_slider", "slider", "neuron_explorer", "gradient_explorer", "activation_explorer",
            "init_explorer", "plot_init_activations", "PLAYGROUND_LR", "PLAYGROUND_LRS",
            "effective_step_explorer", "optimizer_playground", "batchnorm_explorer", "regularization_explorer",

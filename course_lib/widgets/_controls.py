@@ -1,4 +1,4 @@
-"""The controls every explorer is built from: slider, dropdown, range_slider, live_figure,
+"""The controls every explorer is built from: slider, log_slider, dropdown, range_slider, live_figure,
 explorer_layout, figure_png, FIGSIZE."""
 from __future__ import annotations
 
@@ -17,6 +17,17 @@ def slider(description: str, value: float, min: float, max: float, step: float,
     if readout_format is not None:
         options["readout_format"] = readout_format
     return kind(**options)
+
+
+def log_slider(description: str, value: float, min_exp: float, max_exp: float, step: float,
+               heavy: bool = False, readout_format: str = ".2g"):
+    """A labelled FloatLogSlider over 10^min_exp … 10^max_exp (``step`` in powers of ten);
+    heavy -> continuous_update=False."""
+    import ipywidgets as w
+    return w.FloatLogSlider(value=value, base=10, min=min_exp, max=max_exp, step=step,
+                            description=description, continuous_update=not heavy,
+                            readout_format=readout_format, style={"description_width": "initial"},
+                            layout=w.Layout(width="320px"))
 
 
 def dropdown(description: str, options, value=None):

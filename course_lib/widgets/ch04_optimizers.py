@@ -5,7 +5,7 @@ from course_lib import optimizers, surfaces
 from course_lib.experiments.ch04_optimizers import (ADAPTIVE, PLAYGROUND_DEFAULT, effective_step_sizes,
                                                      playground_paths)
 from course_lib.plots import plot_effective_steps, plot_playground
-from course_lib.widgets._controls import dropdown, explorer_layout, live_figure, slider
+from course_lib.widgets._controls import dropdown, explorer_layout, live_figure, log_slider, slider
 
 
 #: The learning rate the playground starts with on each surface. One η serves every method
@@ -100,9 +100,7 @@ def effective_step_explorer(surface: str = "dlfs"):
         "surface": dropdown("surface", surfaces.names(), surface),
         "names": w.SelectMultiple(options=ADAPTIVE, value=ADAPTIVE, rows=3, description="methods",
                                   style={"description_width": "initial"}, layout=w.Layout(width="220px")),
-        "lr": w.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.05, description="learning rate η",
-                               readout_format=".3g", style={"description_width": "initial"},
-                               layout=w.Layout(width="320px"), continuous_update=False),
+        "lr": log_slider("learning rate η", 0.1, -3, 0.5, 0.05, heavy=True, readout_format=".3g"),
         "decay": slider("ρ (RMSProp) / β₂ (Adam)", 0.9, 0.5, 0.999, 0.001, heavy=True, readout_format=".3f"),
         "steps": slider("steps", 100, 10, 500, 10, heavy=True, integer=True),
     }

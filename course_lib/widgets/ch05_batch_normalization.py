@@ -1,20 +1,15 @@
 """Chapter 05's explorer: training with and without batch norm."""
 from course_lib.experiments.ch05_batch_normalization import bn_runs
 from course_lib.plots import plot_bn_runs
-from course_lib.widgets._controls import explorer_layout, live_figure
+from course_lib.widgets._controls import explorer_layout, live_figure, log_slider
 
 
 def batchnorm_explorer(std: float = 0.01, lr: float = 0.05):
     """Log sliders for the initial weight std and the learning rate; redraws the runs with and
     without batch norm side by side (each setting trains two small nets, cached)."""
-    import ipywidgets as w
     controls = {
-        "std": w.FloatLogSlider(value=std, base=10, min=-4, max=0, step=0.25, description="weight std",
-                                continuous_update=False, readout_format=".2g",
-                                style={"description_width": "initial"}, layout=w.Layout(width="320px")),
-        "lr": w.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.25, description="learning rate",
-                               continuous_update=False, readout_format=".2g",
-                               style={"description_width": "initial"}, layout=w.Layout(width="320px")),
+        "std": log_slider("weight std", std, -4, 0, 0.25, heavy=True),
+        "lr": log_slider("learning rate", lr, -3, 0, 0.25, heavy=True),
     }
 
     def draw(std, lr):

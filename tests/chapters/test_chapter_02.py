@@ -27,8 +27,8 @@ def chapter():
     return run_notebook(SOLUTION, variables=VARIABLES)
 
 
-def test_the_gallery_shows_all_18_functions(chapter):
-    assert chapter["names"] == activations.names() and len(chapter["names"]) == 18
+def test_the_gallery_shows_all_18_functions_and_prelu_rrelu(chapter):
+    assert chapter["names"] == activations.names() and len(chapter["names"]) == 20
     slopes = chapter["slopes"]
     for name in ("sigmoid", "tanh", "softsign", "arctan", "gaussian"):          # saturating both sides
         assert max(abs(s) for s in slopes[name]) < 0.05, name
@@ -86,7 +86,7 @@ def test_gelu_sigmoid_approximation_error(chapter):
 
 def test_every_function_was_timed_and_exact_gelu_is_far_dearer_than_relu(chapter):
     cost = chapter["cost_us"]
-    assert set(activations.names()) < set(cost) and len(cost) == 19
+    assert set(activations.names()) < set(cost) and len(cost) == 21
     assert all(math.isfinite(v) and v > 0 for v in cost.values())
     assert chapter["relu_vs_gelu"] > 5
 

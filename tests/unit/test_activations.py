@@ -12,10 +12,28 @@ PARAMS = {"leaky_relu": {"alpha": 0.1}, "elu": {"alpha": 0.7}, "threshold_relu":
           "swish": {"beta": 1.5}}
 
 
-def test_the_18_names_of_the_design():
+def test_the_18_names_of_the_design_then_prelu_and_rrelu():
     assert ALL == ["identity", "step", "sign", "sigmoid", "tanh", "softsign", "arctan", "relu",
                    "leaky_relu", "elu", "selu", "threshold_relu", "softplus", "bent_identity",
-                   "gaussian", "gelu", "swish", "mish"]
+                   "gaussian", "gelu", "swish", "mish", "prelu", "rrelu"]
+
+
+def test_names_are_case_insensitive_and_prelu_rrelu_are_their_fixed_slope_forms():
+    x = np.array([-2.0, -0.5, 0.0, 3.0])
+    assert activations.get("PReLU").name == "prelu" and activations.get("RReLU").name == "rrelu"
+    np.testing.assert_allclose(activations.get("prelu")(x), [-0.5, -0.125, 0.0, 3.0])
+    mean_slope = (1 / 8 + 1 / 3) / 2
+    np.testing.assert_allclose(activations.get("rrelu")(x), [-2 * mean_slope, -0.5 * mean_slope, 0.0, 3.0])
+    with pytest.raises(ValueError, match="lower <= upper"):
+        activations.get("rrelu", lower=0.5, upper=0.1)
+
+
+@pytest.mark.parametrize("params, key", [({"alpha": "1"}, "alpha"), ({"alpha": True}, "alpha"),
+                                          ({"beta": "0.5"}, "beta")])
+def test_a_parameter_given_as_a_string_is_refused_naming_it(params, key):
+    name = "swish" if key == "beta" else "elu"
+    with pytest.raises(TypeError, match=f"{key} must be a number"):
+        activations.get(name, **params)
 
 
 @pytest.mark.parametrize("name", ALL)

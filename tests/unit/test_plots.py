@@ -168,7 +168,7 @@ def test_function_grid_plots_every_function_and_derivative():
     x = np.linspace(-3, 3, 121)
     fig = check_figure(plots.function_grid(names, x=x))
     panels = _panels(fig)
-    assert len(panels) == len(names) == 18
+    assert len(panels) == len(names) == 20
     assert fig.legends
     for ax, name in zip(panels, names):
         act = activations.get(name)

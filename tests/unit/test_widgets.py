@@ -101,3 +101,10 @@ def test_explorer_prints_a_readout_of_what_it_draws_on_every_redraw(capsys):
     # outside a kernel the Output widget cannot capture, so the lines reach stdout
     lines = capsys.readouterr().out.splitlines()
     assert [line for line in lines if line.startswith("Figure")] == [first, box.output.readout]
+
+
+def test_log_slider_spans_powers_of_ten():
+    s = widgets.log_slider("weight std", 0.01, -4, 0, 0.25, heavy=True)
+    assert type(s).__name__ == "FloatLogSlider" and (s.base, s.min, s.max, s.step) == (10, -4, 0, 0.25)
+    assert s.value == pytest.approx(0.01) and s.continuous_update is False and s.description == "weight std"
+    assert widgets.log_slider("η", 0.1, -3, 0.5, 0.05).continuous_update is True
