@@ -1,4 +1,4 @@
-"""Chapter 01's experiment functions: mean slopes, plain vs skip gradient norms, clipping by value and by norm."""
+"""Chapter 01 and 02 experiment functions: mean slopes, plain vs skip gradient norms, clipping by value and by norm, the zig-zag of all-positive inputs."""
 import numpy as np
 import pytest
 
@@ -48,3 +48,24 @@ def test_skip_gradient_norms_plain_and_with_skips():
     assert norms["with skips"][0] > 10 * norms["plain"][0]
     with pytest.raises(ValueError, match="depth must be an integer >= 3"):
         experiment.skip_gradient_norms(depth=2)
+
+
+# ---------------------------------------------------------------- chapter 02's zig-zag experiment
+
+def test_positive_inputs_make_every_step_move_both_weights_the_same_way():
+    from course_lib.experiments import ch02_activation_functions as ch02
+    path, share = ch02.positive_input_path(False, steps=30, lr=0.5, seed=1)
+    assert path.shape == (31, 2) and np.all(path[0] == 0) and share == 1.0
+    steps = np.diff(path, axis=0)
+    assert np.all(np.sign(steps[:, 0]) == np.sign(steps[:, 1]))
+    _, centred_share = ch02.positive_input_path(True, steps=30, lr=0.5, seed=1)
+    assert centred_share < 0.8
+    np.testing.assert_array_equal(path, ch02.positive_input_path(False, steps=30, lr=0.5, seed=1)[0])
+
+
+@pytest.mark.parametrize("bad, match", [(dict(steps=0), "steps"), (dict(lr=-1.0), "lr"),
+                                        (dict(target=(1.0, 2.0, 3.0)), "target")])
+def test_positive_input_path_rejects_bad_input(bad, match):
+    from course_lib.experiments import ch02_activation_functions as ch02
+    with pytest.raises(ValueError, match=match):
+        ch02.positive_input_path(False, **bad)
