@@ -64,6 +64,13 @@ def mean_slopes(net, x, t):
     return np.array([float(np.mean(net.activation.derivative(rec["pre"]))) for rec in records])
 
 
+def pre_activation_std(net, x, t):
+    """The std of each hidden layer's pre-activations z_l = a_{l−1}W_l + b_l on the batch (x, t):
+    small z (|z| ≪ 1) means sigmoid units near the middle, where σ'(z) ≈ ¼."""
+    _, _, records = net.recorded_pass(x, t)
+    return np.array([float(np.std(rec["pre"])) for rec in records])
+
+
 def skip_gradient_norms(depth: int = 10, activation: str = "sigmoid", init: str = "lecun_normal",
                         width: int = 100, batch: int = 200, seed: int = 0):
     """‖∂L/∂W_l‖ per layer of the same untrained network, plain and with skip connections

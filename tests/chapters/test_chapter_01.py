@@ -20,7 +20,7 @@ VARIABLES = ["grad_norms", "ratio", "sigma_prime_max", "sigma_prime_argmax", "si
              "bound", "largest", "median", "product_bound_holds", "shrink_per_layer", "explode_ratio",
              "diverged_step", "diverged_message", "clipped_final_loss", "clipped_test_acc",
              "largest_raw_norm", "diverged_grad_norms", "first_raw_norm", "smallest_raw_norm", "mean_slope",
-             "weights_factor", "cosine", "skip_norms", "skip_ratio", "skip_gain"]
+             "weights_factor", "z_std", "cosine", "skip_norms", "skip_ratio", "skip_gain"]
 NB = SOLUTION
 
 QUOTED = {
@@ -121,6 +121,7 @@ def test_after_ten_layers_the_best_case_leaves_about_a_millionth(chapter):
 
 def test_the_real_network_is_close_to_the_best_case_slope(chapter):
     assert 0.2 < chapter["mean_slope"] < 0.25                   # LeCun weights: z small, σ' just below ¼
+    assert chapter["z_std"] < 0.6
     assert 0.9 < chapter["weights_factor"] < 1.2                # the weights roughly preserve the gradient
     assert chapter["shrink_per_layer"] == pytest.approx(chapter["mean_slope"] * chapter["weights_factor"])
 

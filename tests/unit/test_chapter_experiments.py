@@ -40,6 +40,9 @@ def test_mean_slopes_of_a_sigmoid_net_stay_below_a_quarter():
     assert slopes.shape == (2,) and np.all((slopes > 0.15) & (slopes <= 0.25))
     big = experiment.mean_slopes(MLP([784, 30, 30, 10], activation="sigmoid", init=1.0, seed=0), x, t)
     assert np.all(big < slopes)                                   # large weights: saturated, smaller slopes
+    z_small = experiment.pre_activation_std(net, x, t)
+    z_big = experiment.pre_activation_std(MLP([784, 30, 30, 10], activation="sigmoid", init=1.0, seed=0), x, t)
+    assert z_small.shape == (2,) and np.all(z_big > 5 * z_small)
 
 
 def test_skip_gradient_norms_plain_and_with_skips():
