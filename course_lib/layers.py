@@ -287,3 +287,56 @@ class SoftmaxCrossEntropy:
         d[np.arange(n), self.t] -= 1
         d /= n
         return d
+
+
+# -- skip (residual) connections ------------------------------------------------------------------
+# Two markers around a block of layers F (Dense → [BatchNorm] → activation → [Dropout]) turn it
+# into a residual block y = x + F(x) (He et al. 2016) without changing the layers in between.
+
+class SkipStart:
+    """Start of a residual block y = x + F(x): remembers x for the matching :class:`SkipEnd`.
+
+    Forward: passes x on unchanged.  Backward: ∂L/∂x = ∂L/∂x|_through F + ∂L/∂y, the second
+    term being the gradient that the skip carried straight back from the block's end.
+    """
+
+    def __init__(self, name="SkipStart"):
+        self.name, self.x, self.skip_grad = name, None, None
+
+    def forward(self, x, train=False):
+        self.x = x
+        return x
+
+    def backward(self, dy):
+        if self.skip_grad is None:
+            raise RuntimeError(f"{self.name}: backward of the block's SkipEnd must come first")
+        dx, self.skip_grad = dy + self.skip_grad, None
+        return dx
+
+
+class SkipEnd:
+    """End of a residual block: y = F(x) + x, with x the input saved by ``start``.
+
+    Backward: ∂L/∂F = ∂L/∂y goes back through F, and the same ∂L/∂y is handed to ``start``
+    unchanged (the skip's slope is 1, so depth cannot shrink this part of the gradient).
+    """
+
+    def __init__(self, start, name="SkipEnd"):
+        if not isinstance(start, SkipStart):
+            raise TypeError(f"{name}: start must be the block's SkipStart, got {type(start).__name__}")
+        self.start, self.name = start, name
+
+    def forward(self, fx, train=False):
+        if self.start.x is None or self.start.x.shape != fx.shape:
+            got = None if self.start.x is None else self.start.x.shape
+            raise ValueError(f"{self.name}: a skip connection adds the block's input (shape {got}) "
+                             f"to its output (shape {fx.shape}); they must have the same shape — "
+                             f"give the block as many outputs as inputs")
+        return fx + self.start.x
+
+    def backward(self, dy):
+        self.start.skip_grad = dy
+        return dy
+
+
+__all__ += ["SkipStart", "SkipEnd"]

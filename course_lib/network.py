@@ -314,3 +314,46 @@ class MLP:
     def weights(self):
         """[W1, W2, ...] in order."""
         return [self.params[f"W{i}"] for i in range(1, len(self.sizes))]
+
+
+class ResidualMLP(MLP):
+    """An :class:`MLP` whose hidden-to-hidden layers are residual blocks (He et al. 2016):
+
+        a_l = a_{l−1} + F_l(a_{l−1}),   F_l = Dense → [BatchNorm] → activation → [Dropout]
+
+    for every hidden layer l ≥ 2 with as many inputs as outputs (the first layer, 784 → width,
+    and the output layer stay plain).  Backward, ∂L/∂a_{l−1} = ∂L/∂a_l + (the part through F_l):
+    the identity path passes the gradient back with slope 1, however deep the network.
+
+    Same arguments, parameters and methods as MLP, plus ``residual`` (True: skips on; False: a
+    plain MLP, for side-by-side comparisons).  ``net.records`` hold F_l's activations (before
+    the skip adds a_{l−1}).
+    """
+
+    def __init__(self, sizes, *args, residual=True, **kwargs):
+        if not isinstance(residual, (bool, np.bool_)):
+            raise ValueError(f"residual must be True (skip connections) or False (a plain MLP), "
+                             f"got {residual!r}")
+        super().__init__(sizes, *args, **kwargs)
+        self.residual = residual
+        if residual:
+            self.layers = self._with_skips(self.layers)
+
+    def _with_skips(self, flat):
+        """The layer list with SkipStart / SkipEnd around each block of equal fan-in and fan-out."""
+        dense_at = [i for i, layer in enumerate(flat) if isinstance(layer, layers.Dense)]
+        ends = dense_at[1:] + [len(flat)]
+        out = list(flat[:dense_at[0]])
+        for n, (begin, end) in enumerate(zip(dense_at, ends), start=1):
+            block = flat[begin:end]
+            if 2 <= n < len(self.sizes) - 1 and self.sizes[n - 1] == self.sizes[n]:
+                start = layers.SkipStart(f"SkipStart layer {n}")
+                block = [start, *block, layers.SkipEnd(start, f"SkipEnd layer {n}")]
+            out += block
+        return out
+
+    def __repr__(self):
+        return super().__repr__()[:-1] + f", residual={self.residual})"
+
+
+__all__ += ["ResidualMLP"]

@@ -5,13 +5,24 @@ from course_lib.activations import sigmoid
 from course_lib.exercises._framework import CheckFailed, call, exercise, expect_close
 
 
+def _call_on_array(neuron, x, w, b, formula):
+    """neuron(x, w, b) on an array x; math.exp (one number only) gets the np.exp hint."""
+    try:
+        return call(neuron, x, w, b, what=f"neuron(x, w={w}, b={b})")
+    except CheckFailed as err:
+        if isinstance(err.__cause__, TypeError):
+            raise CheckFailed(f"{err} Your neuron must work elementwise on a numpy array: use np.exp, "
+                              "not math.exp (math works on one number only). " + formula) from None
+        raise
+
+
 @exercise("00-neuron", "a single neuron y = σ(w·x + b)")
 def _check_neuron(neuron):
     """A single neuron: y = sigmoid(w * x + b), elementwise over an array x."""
     formula = "Revisit the formula y = σ(w·x + b) with σ(z) = 1 / (1 + e^(−z))."
     x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
     for w, b in [(1.0, 0.0), (2.0, 1.0), (-3.0, 0.5), (0.0, -1.0)]:
-        got = call(neuron, x, w, b, what=f"neuron(x, w={w}, b={b})")
+        got = _call_on_array(neuron, x, w, b, formula)
         want = sigmoid(w * x + b)
         if np.shape(got) == want.shape and np.allclose(got, want):
             continue

@@ -128,3 +128,49 @@ def _check_clip_by_global_norm(clip_by_global_norm):
                  "Small gradients stay unchanged. " + formula)
     return ("One norm over all arrays, scaled down only when too long: the direction of the step is kept, "
             "its length is capped — that is train(..., clip_norm=c).")
+
+
+_VANISH_CASES = {1.0: 0, 0.5: 1, 0.25: 1, 0.1: 2, 0.01: 4, 1e-6: 10, 1e-12: 20}
+
+
+@exercise("01-layers-to-vanish", "how many sigmoid layers until even the best case vanishes")
+def _check_layers_to_vanish(layers_to_vanish):
+    """The smallest k >= 0 with (1/4)^k <= fraction: k = ⌈log(1/fraction) / log 4⌉."""
+    formula = ("Through k sigmoid layers the gradient is multiplied by at most (¼)^k; you want the "
+               "smallest whole k with (¼)^k ≤ fraction, i.e. k = ⌈log(1/fraction) / log 4⌉ (or count "
+               "up in a loop until 0.25**k ≤ fraction).")
+    for fraction, want in _VANISH_CASES.items():
+        got = call(layers_to_vanish, fraction, what=f"layers_to_vanish({fraction:g})")
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            raise CheckFailed(f"layers_to_vanish({fraction:g}) returned {short(got)}; return one whole "
+                              "number of layers.") from None
+        if value == want:
+            continue
+        exact = np.log(1 / fraction) / np.log(4)
+        if want > 0 and np.isclose(value, exact) and value != round(value):
+            raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:.4g}: a network has a whole number "
+                              f"of layers — round up to {want}. " + formula)
+        if want > 0 and np.isclose(value, np.ceil(np.log(1 / fraction) / np.log(2))):
+            raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:g} uses a factor ½ per layer: ½ is "
+                              "σ(0), the sigmoid's value, but its slope there is ¼. " + formula)
+        if value in (want - 1, want + 1):
+            raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:g}, expected {want}: off by one — "
+                              f"check (¼)^{value:g} = {0.25 ** value:.3g} against {fraction:g} "
+                              "(≤, and round up, not down). " + formula)
+        raise CheckFailed(f"layers_to_vanish({fraction:g}): expected {want}, got {short(got)}. " + formula)
+    for bad in (0.0, -0.5, 1.5):
+        try:
+            layers_to_vanish(bad)
+        except ValueError:
+            continue
+        except NotImplementedError:
+            raise
+        except Exception as err:  # noqa: BLE001 - the student's error type is what we report
+            raise CheckFailed(f"layers_to_vanish({bad}) raised {type(err).__name__}; raise a ValueError "
+                              "that says fraction must be in (0, 1].") from None
+        raise CheckFailed(f"layers_to_vanish({bad}) returned without an error; a fraction of the gradient "
+                          "lies in (0, 1]: raise ValueError for anything else.")
+    return ("10 sigmoid layers are enough for even the best case to pass back less than a millionth "
+            "of the gradient; 20 for less than 10⁻¹².")

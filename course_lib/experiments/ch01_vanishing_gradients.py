@@ -55,3 +55,59 @@ def gradient_norm_profile(depth: int = 10, activation: str = "sigmoid", weight_s
     activation = activations.get(activation).name
     scaled_init(weight_scale)                 # validates the scale
     return _profile(int(depth), activation, float(weight_scale), int(width), int(batch), int(seed)).copy()
+
+
+def mean_slopes(net, x, t):
+    """The mean slope f'(z) of each hidden layer's units on the batch (x, t): (1/(N·n)) Σ f'(z_l),
+    with z_l the layer's pre-activations; the factor backpropagation multiplies by besides Wᵀ."""
+    _, _, records = net.recorded_pass(x, t)
+    return np.array([float(np.mean(net.activation.derivative(rec["pre"]))) for rec in records])
+
+
+def pre_activation_std(net, x, t):
+    """The std of each hidden layer's pre-activations z_l = a_{l−1}W_l + b_l on the batch (x, t):
+    small z (|z| ≪ 1) means sigmoid units near the middle, where σ'(z) ≈ ¼."""
+    _, _, records = net.recorded_pass(x, t)
+    return np.array([float(np.std(rec["pre"])) for rec in records])
+
+
+def skip_gradient_norms(depth: int = 10, activation: str = "sigmoid", init: str = "lecun_normal",
+                        width: int = 100, batch: int = 200, seed: int = 0):
+    """‖∂L/∂W_l‖ per layer of the same untrained network, plain and with skip connections
+    a_l = a_{l−1} + F_l(a_{l−1}) (:class:`course_lib.network.ResidualMLP`), on a fixed MNIST batch.
+
+    Returns {"plain": norms, "with skips": norms}, each a float array of length ``depth``.
+    """
+    from course_lib.network import ResidualMLP
+    if not isinstance(depth, (int, np.integer)) or depth < 3:
+        raise ValueError(f"depth must be an integer >= 3 (skips need two hidden layers), got {depth!r}")
+    x, t = _mnist_batch(batch, seed)
+    sizes = [784] + [width] * (depth - 1) + [10]
+    return {label: diagnostics.gradient_norms(ResidualMLP(sizes, activation=activation, init=init,
+                                                          residual=res, seed=seed), x, t)
+            for label, res in (("plain", False), ("with skips", True))}
+
+
+def clip_by_value(grads, c: float):
+    """Every entry clipped to [−c, c]: g_i ← max(−c, min(c, g_i)) (Keras ``clipvalue``,
+    ``torch.nn.utils.clip_grad_value_``). Returns a new dict; the direction may change."""
+    if not (np.isfinite(c) and c > 0):
+        raise ValueError(f"c must be a positive number (the largest entry kept), got {c!r}")
+    return {k: np.clip(g, -c, c) for k, g in grads.items()}
+
+
+def clip_by_norm(grads, c: float):
+    """g ← g·min(1, c/‖g‖), ‖g‖ over all arrays together (Keras ``global_clipnorm``,
+    ``torch.nn.utils.clip_grad_norm_``). Returns a new dict; the direction is kept."""
+    if not (np.isfinite(c) and c > 0):
+        raise ValueError(f"c must be a positive number (the largest norm kept), got {c!r}")
+    norm = float(np.sqrt(sum(np.sum(np.asarray(g, np.float64) ** 2) for g in grads.values())))
+    scale = min(1.0, c / norm) if norm > 0 else 1.0
+    return {k: g * scale for k, g in grads.items()}
+
+
+def direction_kept(grads, clipped):
+    """Cosine between the whole gradient and its clipped version: g·g' / (‖g‖ ‖g'‖) (1 = same direction)."""
+    a = np.concatenate([np.ravel(grads[k]).astype(np.float64) for k in grads])
+    b = np.concatenate([np.ravel(clipped[k]).astype(np.float64) for k in grads])
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))

@@ -220,7 +220,8 @@ def plot_neuron(x, y, w: float, b: float, ax=None):
     ax.plot(x, y, lw=2.5, color=PALETTE[0], label=f"y = σ({w:g}·x {'+' if b >= 0 else '−'} {abs(b):g})")
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
     if w != 0 and x.min() <= -b / w <= x.max():
-        ax.axvline(-b / w, color=PALETTE[1], lw=1, ls="--", label=f"midpoint x = −b/w = {-b / w:.2f}")
+        midpoint = -b / w + 0.0                    # + 0.0 turns −0.0 (b = 0) into 0.0 for the legend
+        ax.axvline(midpoint, color=PALETTE[1], lw=1, ls="--", label=f"midpoint x = −b/w = {midpoint:.2f}")
     ax.set(xlim=(x.min(), x.max()), ylim=(-0.05, 1.05), xlabel="input x", ylabel="output y",
            title="A single neuron")
     ax.legend(loc="upper left")

@@ -12,13 +12,48 @@ import pytest  # noqa: E402
 
 from course_lib import exercises, widgets  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
+from claims import stale_quotes, unchecked  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
 SOLUTION = NOTEBOOKS / "solutions" / "01_vanishing_gradients.ipynb"
 VARIABLES = ["grad_norms", "ratio", "sigma_prime_max", "sigma_prime_argmax", "sigma_prime_at_5",
              "bound", "largest", "median", "product_bound_holds", "shrink_per_layer", "explode_ratio",
              "diverged_step", "diverged_message", "clipped_final_loss", "clipped_test_acc",
-             "largest_raw_norm"]
+             "largest_raw_norm", "diverged_grad_norms", "first_raw_norm", "smallest_raw_norm", "mean_slope",
+             "weights_factor", "z_std", "cosine", "skip_norms", "skip_ratio", "skip_gain"]
+NB = SOLUTION
+
+QUOTED = {
+    "every layer closer to the input gets a few times less gradient than the one after it, and the first layer "
+    "gets only a few millionths": "test_each_layer_nearer_the_input_gets_a_few_times_less",
+    "With tanh and ReLU the bars stay level, within a small factor.": "test_tanh_and_relu_bars_stay_level",
+    "the layers far from the output learn orders of magnitude more slowly": "test_each_layer_nearer_the_input_gets_a_few_times_less",
+    "σ' peaks at exactly ¼, at x = 0": "test_sigmoid_slope_peaks_at_a_quarter_at_zero",
+    "it passes almost no gradient back": "test_sigmoid_slope_peaks_at_a_quarter_at_zero",
+    "the largest product never crosses (¼)ᵏ": "test_products_of_k_slopes_never_exceed_a_quarter_to_the_k",
+    "After 10 layers even the best case leaves about a millionth of the gradient.":
+        "test_after_ten_layers_the_best_case_leaves_about_a_millionth",
+    "sigmoid's ratio is nearly a million times smaller than tanh's and ReLU's, whose ratios are of order 1.":
+        "test_sigmoid_ratio_is_nearly_a_million_times_smaller",
+    "This is why ReLU replaced the sigmoid in deep networks (chapter 02)": "test_the_chapters_it_points_to_exist",
+    "with g = 4 the gradient norms *grow* towards the input, by a factor of ten or more":
+        "test_large_weights_make_the_gradient_grow_towards_the_input",
+    "the gradient norm grows by orders of magnitude from one step to the next and the loss becomes NaN after only "
+    "a few updates": "test_the_diverging_run_grows_by_orders_of_magnitude_per_step",
+    "The message says at which step, with which learning rate, and what to try":
+        "test_the_unclipped_run_diverges_and_the_clipped_one_stays_finite",
+    "the unclipped run died within a few steps; the clipped run stays finite for all 300 updates":
+        "test_the_clipped_run_started_over_a_hundred_times_above_the_threshold_and_stayed_above",
+    "is fixed by a good initialisation (chapter 03) or batch normalisation (chapter 05)": "test_the_chapters_it_points_to_exist",
+    "a product of many factors **vanishes** when they are below 1 and **explodes** when they are above 1":
+        "test_large_weights_make_the_gradient_grow_towards_the_input",
+    "measured in a 10-layer net, the first layer got a few millionths": "test_each_layer_nearer_the_input_gets_a_few_times_less",
+    "Tanh and ReLU (with weights of the right scale) kept the ratio near 1.":
+        "test_sigmoid_gradient_vanishes_tanh_and_relu_keep_it",
+    "keeps the run finite and keeps the step's direction, which clipping by value does not":
+        "test_clipping_by_norm_keeps_the_direction_and_by_value_turns_it",
+    "the deep sigmoid network's first layer is no longer starved": "test_skips_feed_the_first_layer",
+}
 
 
 # ---------------------------------------------------------------- key numbers of the notebook
@@ -65,6 +100,73 @@ def test_the_unclipped_run_diverges_and_the_clipped_one_stays_finite(chapter):
     assert math.isfinite(chapter["clipped_final_loss"]) and chapter["clipped_final_loss"] < 1.5
     assert chapter["clipped_test_acc"] > 0.6
     assert chapter["largest_raw_norm"] > 10       # clipping at 1 really acted
+
+
+def test_each_layer_nearer_the_input_gets_a_few_times_less(chapter):
+    norms = np.array(chapter["grad_norms"]["sigmoid"])
+    factors = norms[1:] / norms[:-1]                        # layer l+1 : layer l
+    assert np.all((factors > 2) & (factors < 10)), factors   # "a few times less" at every layer
+    assert 1e-6 < chapter["ratio"]["sigmoid"] < 1e-5          # "a few millionths"; orders of magnitude
+
+
+def test_tanh_and_relu_bars_stay_level(chapter):
+    for act in ("tanh", "relu"):
+        norms = np.array(chapter["grad_norms"][act])
+        assert norms.max() / norms.min() < 5, act
+
+
+def test_after_ten_layers_the_best_case_leaves_about_a_millionth(chapter):
+    assert 0.5e-6 < chapter["bound"][-1] < 2e-6 and 0.5e-6 < chapter["largest"][-1] < 2e-6
+
+
+def test_the_real_network_is_close_to_the_best_case_slope(chapter):
+    assert 0.2 < chapter["mean_slope"] < 0.25                   # LeCun weights: z small, σ' just below ¼
+    assert chapter["z_std"] < 0.6
+    assert 0.9 < chapter["weights_factor"] < 1.2                # the weights roughly preserve the gradient
+    assert chapter["shrink_per_layer"] == pytest.approx(chapter["mean_slope"] * chapter["weights_factor"])
+
+
+def test_sigmoid_ratio_is_nearly_a_million_times_smaller(chapter):
+    ratio = chapter["ratio"]
+    times = [ratio[act] / ratio["sigmoid"] for act in ("tanh", "relu")]
+    assert all(3e5 < t < 2e6 for t in times), times
+    assert all(0.3 < ratio[act] < 10 for act in ("tanh", "relu"))
+
+
+def test_the_chapters_it_points_to_exist():
+    for name in ("02_activation_functions", "03_weight_initialization", "05_batch_normalization"):
+        assert (NB.parent / f"{name}.ipynb").exists(), name
+
+
+def test_the_diverging_run_grows_by_orders_of_magnitude_per_step(chapter):
+    norms = np.array(chapter["diverged_grad_norms"])
+    assert len(norms) >= 2 and np.all(norms[1:] / norms[:-1] > 10), norms
+    assert chapter["diverged_step"] <= 5
+    message = chapter["diverged_message"]
+    assert all(part in message for part in ("at step", "learning rate", "clip", "weight scale", "batch normalisation"))
+
+
+def test_the_clipped_run_started_over_a_hundred_times_above_the_threshold_and_stayed_above(chapter):
+    assert chapter["first_raw_norm"] > 100 * 1.0 and chapter["smallest_raw_norm"] > 1.0   # every step cut to lr·c
+    assert math.isfinite(chapter["clipped_final_loss"]) and chapter["clipped_test_acc"] > 0.6
+
+
+def test_clipping_by_norm_keeps_the_direction_and_by_value_turns_it(chapter):
+    cosine = chapter["cosine"]
+    assert cosine["by norm, c = 1"] == pytest.approx(1.0, abs=1e-6)
+    assert cosine["by value, c = 0.01"] < 0.9
+
+
+def test_skips_feed_the_first_layer(chapter):
+    norms = {k: np.array(v) for k, v in chapter["skip_norms"].items()}
+    assert chapter["skip_ratio"]["plain"] < 1e-4 and chapter["skip_ratio"]["with skips"] > 1e-2
+    assert chapter["skip_gain"] > 1e4
+    assert norms["with skips"].min() > 1e3 * norms["plain"].min()
+
+
+def test_every_claim_is_printed_or_checked():
+    assert not unchecked(NB, QUOTED) and not stale_quotes(NB, QUOTED)
+    assert all(name in globals() for name in QUOTED.values())
 
 
 # ---------------------------------------------------------------- checkers
@@ -201,7 +303,28 @@ def test_clip_checker_catches_common_mistakes(name):
 
 
 def test_chapter_01_exercises_are_registered():
-    assert exercises.ids("01") == ["01-clip-by-global-norm", "01-max-gradient-factor", "01-sigmoid-derivative"]
+    assert exercises.ids("01") == ["01-clip-by-global-norm", "01-layers-to-vanish", "01-max-gradient-factor",
+                                   "01-sigmoid-derivative"]
+
+
+def layers_to_vanish(fraction):
+    if not 0 < fraction <= 1:
+        raise ValueError("fraction must be in (0, 1]")
+    return math.ceil(math.log(1 / fraction) / math.log(4) - 1e-12)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda f: math.log(1 / f) / math.log(4), "round up"),
+    (lambda f: math.ceil(math.log(1 / f) / math.log(2)), "σ(0)"),
+    (lambda f: layers_to_vanish(f) + 1, "off by one"),
+    (lambda f: max(layers_to_vanish(f) - 1, 0) if f < 1 else 0, "off by one"),
+    (lambda f: [layers_to_vanish(f)], "one whole number"),
+    (lambda f: 0 if f > 1 or f <= 0 else layers_to_vanish(f), "ValueError"),
+])
+def test_layers_to_vanish_checker(wrong, hint):
+    assert run_check("01-layers-to-vanish", layers_to_vanish).passed is True
+    outcome = run_check("01-layers-to-vanish", wrong)
+    assert outcome.passed is False and hint in outcome.message, outcome.message
 
 
 # ---------------------------------------------------------------- explorer

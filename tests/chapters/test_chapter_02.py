@@ -12,12 +12,52 @@ import pytest  # noqa: E402
 
 from course_lib import activations, exercises, widgets  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
+from claims import stale_quotes, unchecked  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
 SOLUTION = NOTEBOOKS / "solutions" / "02_activation_functions.ipynb"
 VARIABLES = ["names", "slopes", "bent_checks", "acc_small_lr", "acc_large_lr", "dead_small_lr",
              "dead_large_lr", "accuracy_at_lr_01", "prelu_alpha", "selu_stats", "gelu_max_error",
-             "gelu_error_at", "cost_us", "relu_vs_gelu"]
+             "gelu_error_at", "cost_us", "relu_vs_gelu", "gelu_errors", "gap_error", "misplaced_slopes",
+             "dead_unit_gradient", "raw_back", "same_sign", "path_ratio", "layer_mean", "tanh_identity_error"]
+NB = SOLUTION
+FAMILIES = {"no gradient": ["step", "sign"],
+            "saturating": ["sigmoid", "tanh", "softsign", "arctan", "gaussian"],
+            "relu": ["relu", "threshold_relu", "leaky_relu", "elu", "selu"],
+            "smooth relu": ["softplus", "gelu", "swish", "mish"],
+            "never flat": ["identity", "bent_identity"]}
+
+QUOTED = {
+    "**What you should see:** five families.": "test_the_five_families_partition_the_18_functions",
+    "step and sign — f' = 0 everywhere except at 0": "test_the_five_families_partition_the_18_functions",
+    "sigmoid, tanh, softsign, arctan, gaussian — f' → 0 for large |x|": "test_the_gallery_shows_all_18_functions",
+    "slope 1 (SELU: λ ≈ 1.05) on the right (threshold ReLU only for x > θ: on (0, θ) its output and slope are 0)":
+        "test_relu_family_slopes_and_threshold_relu_is_flat_below_theta",
+    "≈ x on the right, ≈ 0 on the left, a smooth bend (with a small dip below 0 for GELU, Swish and Mish)":
+        "test_smooth_relu_likes_dip_below_zero",
+    "a stack of identity layers is just one linear map": "test_never_flat_functions_and_stacked_identities",
+    "f(0) = 0 and f'(0) = 1, the slope tends to 0.5 and 1.5 far out": "test_bent_identity_erratum_numbers",
+    "by √(x²+1)/2, which grows with |x|": "test_the_misplaced_bent_identity_differs_by_a_growing_gap",
+    "With learning rate 0.1 most units of every hidden layer are dead": "test_a_too_large_learning_rate_kills_relu_units",
+    "their weights get a zero gradient (printed above), so they can never come back":
+        "test_dead_units_get_zero_gradient",
+    "The real fix for a too-large learning rate is a smaller one (chapter 04).":
+        "test_a_slope_on_the_left_trains_better_at_the_same_learning_rate",
+    "mean ≈ 0 and std ≈ 1 at every one of the 60 layers": "test_selu_self_normalises_only_under_its_conditions",
+    "the std grows layer after layer — the fixed point is lost": "test_selu_self_normalises_only_under_its_conditions",
+    "With He weights the mean stays positive (about 0.5) and the std below 1":
+        "test_selu_self_normalises_only_under_its_conditions",
+    "SELU needs several layers to pull them back to (0, 1)": "test_raw_pixels_need_several_layers",
+    "off by less than 10⁻⁶ on [−8, 8]": "test_float32_gelu_is_off_by_less_than_a_millionth",
+    "The 18 functions fall into families": "test_the_five_families_partition_the_18_functions",
+    "a too-large learning rate left most ReLU units dead and the accuracy collapsed":
+        "test_a_slope_on_the_left_trains_better_at_the_same_learning_rate",
+    "keeps mean ≈ 0 and std ≈ 1 through 60 layers": "test_selu_self_normalises_only_under_its_conditions",
+    "GELU ≈ z·σ(1.702z) to within about 0.02, and the tanh form to within 0.001":
+        "test_gelu_sigmoid_approximation_error",
+    "(tanh = 2σ(2x) − 1) let a unit's weights move in different directions at one step":
+        "test_zero_centred_inputs_avoid_the_zig_zag",
+}
 
 
 # ---------------------------------------------------------------- key numbers of the notebook
@@ -61,7 +101,9 @@ def test_a_slope_on_the_left_trains_better_at_the_same_learning_rate(chapter):
         if label != "relu":
             assert value > acc["relu"] + 0.15, label
             assert value < chapter["acc_small_lr"] + 0.02, label
-    assert all(abs(a - 0.25) > 0.05 for a in chapter["prelu_alpha"])     # PReLU learned its slope
+    assert all(abs(a - 0.25) > 0.05 for a in chapter["prelu_alpha"])     # PReLU moved its slope ...
+    assert all(a < 0.05 for a in chapter["prelu_alpha"])                 # ... to about 0 or below (printed)
+    assert chapter["acc_large_lr"] < 0.5                                 # "collapsed"
 
 
 def test_selu_self_normalises_only_under_its_conditions(chapter):
@@ -72,6 +114,9 @@ def test_selu_self_normalises_only_under_its_conditions(chapter):
     assert all(0.8 < s < 1.2 for s in good["std"])
     he = stats["SELU, He, standardised"]["std"]
     assert he[-1] > 5 and he[-1] > 3 * he[9]                    # drifts away, layer after layer
+    assert all(he[l + 10] > he[l] for l in range(50))
+    assert all(0.25 < m < 0.75 for m in stats["ReLU, He, standardised"]["mean"])   # "about 0.5"
+    assert max(stats["ReLU, He, standardised"]["std"]) < 1
     relu_he = stats["ReLU, He, standardised"]
     assert min(relu_he["mean"]) > 0.2                            # ReLU never centres its outputs
     assert stats["ReLU, LeCun, standardised"]["std"][-1] < 0.01  # ... and collapses with LeCun weights
@@ -80,8 +125,90 @@ def test_selu_self_normalises_only_under_its_conditions(chapter):
 
 
 def test_gelu_sigmoid_approximation_error(chapter):
-    assert 0.015 < chapter["gelu_max_error"] < 0.025
-    assert 1.5 < chapter["gelu_error_at"] < 3.0
+    assert 0.015 < chapter["gelu_max_error"] < 0.025                     # "about 0.02"
+    assert chapter["gelu_errors"]["z·σ(1.702 z)"] == chapter["gelu_max_error"]
+    assert 1e-4 < chapter["gelu_errors"]["tanh form"] < 1e-3              # "within 0.001"
+    assert 1.5 < chapter["gelu_error_at"]["z·σ(1.702 z)"] < 3.0
+
+
+def test_the_five_families_partition_the_18_functions(chapter):
+    assert sorted(sum(FAMILIES.values(), [])) == sorted(chapter["names"]) and len(FAMILIES) == 5
+    slopes = chapter["slopes"]
+    x = np.array([-3.0, -0.5, 0.5, 3.0])
+    for name in FAMILIES["no gradient"]:
+        assert slopes[name] == [0.0, 0.0] and np.all(activations.get(name).derivative(x) == 0), name
+
+
+def test_relu_family_slopes_and_threshold_relu_is_flat_below_theta(chapter):
+    slopes = chapter["slopes"]
+    for name in FAMILIES["relu"]:
+        assert slopes[name][1] == pytest.approx(1.0507 if name == "selu" else 1.0, abs=0.01), name
+        assert 0 <= slopes[name][0] < 0.02, name
+    assert slopes["relu"][0] == slopes["threshold_relu"][0] == 0.0
+    theta_relu = activations.get("threshold_relu", theta=1.0)
+    inside = np.array([0.2, 0.5, 0.9])
+    assert np.all(theta_relu(inside) == 0) and np.all(theta_relu.derivative(inside) == 0)
+    assert theta_relu.derivative(np.array([1.5]))[0] == 1.0
+
+
+def test_smooth_relu_likes_dip_below_zero():
+    x = np.linspace(-6, 6, 1201)
+    for name in FAMILIES["smooth relu"]:
+        f = activations.get(name)(x)
+        assert abs(f[-1] - 6) < 0.05 and abs(f[0]) < 0.05, name          # ≈ x right, ≈ 0 left
+        assert (f.min() < -0.1) == (name != "softplus"), name           # a dip below 0 except softplus
+
+
+def test_never_flat_functions_and_stacked_identities():
+    x = np.linspace(-100, 100, 2001)
+    for name in FAMILIES["never flat"]:
+        assert activations.get(name).derivative(x).min() >= 0.5, name
+    rng = np.random.default_rng(0)
+    W1, W2, a = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal((5, 4))
+    identity = activations.get("identity")
+    np.testing.assert_allclose(identity(identity(a @ W1) @ W2), a @ (W1 @ W2))
+
+
+def test_the_misplaced_bent_identity_differs_by_a_growing_gap(chapter):
+    assert chapter["gap_error"] < 1e-12
+    assert chapter["misplaced_slopes"] == [0.0, 2.0]
+
+
+def test_dead_units_get_zero_gradient(chapter):
+    assert chapter["dead_unit_gradient"] == 0.0
+    assert chapter["dead_large_lr"][0] > 0.5                  # there were dead units to look at
+
+
+def test_raw_pixels_need_several_layers(chapter):
+    assert 3 <= chapter["raw_back"] <= 20
+    assert chapter["selu_stats"]["SELU, LeCun, raw pixels"]["std"][0] < 0.6
+
+
+def test_float32_gelu_is_off_by_less_than_a_millionth():
+    z = np.linspace(-8, 8, 16001)
+    exact, fast = activations.get("gelu")(z), activations.get("gelu")(z.astype(np.float32))
+    assert fast.dtype == np.float32 and np.max(np.abs(fast - exact)) < 1e-6
+
+
+def test_zero_centred_inputs_avoid_the_zig_zag(chapter):
+    assert chapter["tanh_identity_error"] < 1e-12
+    pos, cen = chapter["same_sign"]["inputs in (0, 1)"], chapter["same_sign"]["centred inputs"]
+    assert pos == 1.0 and cen < 0.7
+    assert chapter["path_ratio"]["inputs in (0, 1)"] > 1.5 * chapter["path_ratio"]["centred inputs"]
+    assert chapter["layer_mean"]["sigmoid"] > 0.3 and abs(chapter["layer_mean"]["tanh"]) < 0.1
+
+
+def test_gelu_tanh_is_the_tanh_formula_and_close_to_exact_gelu():
+    z = np.linspace(-5, 5, 101)
+    formula = 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z ** 3)))
+    np.testing.assert_allclose(activations.gelu_tanh(z), formula, rtol=1e-12, atol=1e-15)
+    assert np.max(np.abs(activations.gelu_tanh(z) - activations.get("gelu")(z))) < 1e-3
+    assert activations.gelu_tanh(np.float32(1.0)).dtype == np.float32
+
+
+def test_every_claim_is_printed_or_checked():
+    assert not unchecked(NB, QUOTED) and not stale_quotes(NB, QUOTED)
+    assert all(name in globals() for name in QUOTED.values())
 
 
 def test_every_function_was_timed_and_exact_gelu_is_far_dearer_than_relu(chapter):
