@@ -11,6 +11,7 @@ from course_lib.network import MLP
 from course_lib.optimizers import get
 from course_lib.search import column, grid_configs, random_configs, search_space
 from course_lib.seeding import generator
+from course_lib.training import train
 from course_lib.experiments._shared import notes_mlp_sizes, train_surviving
 
 __all__ = ["DLFS_SIZES", "mlp_trial", "peaked_score", "grid_vs_random", "search_region", "example_search",
