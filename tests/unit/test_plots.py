@@ -133,6 +133,13 @@ def test_activation_histograms_one_row():
     assert panels[0].get_shared_y_axes().joined(panels[0], panels[3])
 
 
+def test_activation_histograms_stat_names():
+    acts = _layers(2)
+    fig = plots.activation_histograms(acts, "sigmoid", range=(0, 1), stat_names=("mean", "std"))
+    text = " ".join(t.get_text() for ax in _panels(fig) for t in ax.texts)
+    assert f"std={acts[0].std():.3g}" in text and "σ=" not in text and "mean=" in text
+
+
 def test_activation_histograms_rows_and_ranges():
     rows = {"std 1": _layers(3, 0), "std 0.01": _layers(3, 1), "He": _layers(3, 2)}
     fig = check_figure(plots.activation_histograms(rows, "compare", bins=10), titles=False)
