@@ -119,8 +119,9 @@ def signal_and_gradient(activation, init, sizes=(100, 100, 100, 100, 100, 100, 1
     """Forward and backward signal of an untrained net on x ~ N(0, 1) with random labels.
 
     Returns per hidden layer ``act_std`` (std of the activations a_l) and ``grad_std`` (std of
-    ∂L/∂a_l, the backward signal), and ``grad_ratio`` = ‖∂L/∂W_1‖ / ‖∂L/∂W_L‖: below 1 the
-    gradient shrinks on its way back to the input (vanishing), above 1 it grows.
+    ∂L/∂a_l, the backward signal), and ``grad_ratio`` = std(∂L/∂a_1) / std(∂L/∂a_last): the share
+    of the backward signal of the last hidden layer that reaches the first (below 1: it
+    vanishes on the way back, above 1: it grows).
     """
     from course_lib.network import MLP
     rng = np.random.default_rng(seed)
@@ -128,7 +129,6 @@ def signal_and_gradient(activation, init, sizes=(100, 100, 100, 100, 100, 100, 1
     t = rng.integers(0, sizes[-1], n)
     net = MLP(list(sizes), activation=activation, init=init, seed=seed)
     stats = diagnostics.layer_stats(net, x, t)
-    norms = diagnostics.gradient_norms(net, x, t)
-    return {"act_std": np.array([s["act_std"] for s in stats]),
-            "grad_std": np.array([s["grad_act_std"] for s in stats]),
-            "grad_ratio": float(norms[0] / norms[-1])}
+    grad_std = np.array([s["grad_act_std"] for s in stats])
+    return {"act_std": np.array([s["act_std"] for s in stats]), "grad_std": grad_std,
+            "grad_ratio": float(grad_std[0] / grad_std[-1])}
