@@ -294,7 +294,8 @@ def plot_bn_runs(runs, std: float, lr: float):
 def lr_range_plot(result, ax=None, title="Learning-rate range test", label=None, figsize=(9, 3.6)):
     """The learning-rate range test of ``search.lr_range_test``: the mini-batch loss (faint)
     and its centred mean against η on a log axis, with the η of the lowest smoothed loss
-    and the suggested η (a tenth of it) marked."""
+    and the suggested η (a tenth of it) marked. y is capped at 1.3 × the starting loss, so the
+    final blow-up does not squash the part that matters."""
     if not isinstance(result, Mapping) or not {"lr", "loss", "smoothed", "lr_at_min", "suggested"} <= set(result):
         raise TypeError("result must be the dict of search.lr_range_test (lr, loss, smoothed, lr_at_min, suggested)")
     fig, ax = _axes(ax, figsize)
@@ -308,10 +309,10 @@ def lr_range_plot(result, ax=None, title="Learning-rate range test", label=None,
     ax.axvline(result["suggested"], color=_style_of(2)[0], ls=":", lw=2,
                label=f"suggested η = {result['suggested']:.3g} (a tenth)")
     _set_scale(ax, logx=True)
-    top = max(float(loss[0]), float(smooth.max()))
-    ax.set_ylim(min(float(smooth.min()), float(loss.min())) * 0.9, top * 1.15)
+    # the divergence at the end would squash the interesting part: cap y a little above the start
+    ax.set_ylim(float(smooth.min()) * 0.8, 1.3 * max(float(smooth[0]), float(loss[0])))
     ax.set_xlabel("learning rate η (grows every step)")
     ax.set_ylabel("training loss (mini-batch)")
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=FONT_MIN)
+    ax.legend(loc="lower left", fontsize=FONT_MIN)
     return fig

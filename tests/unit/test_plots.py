@@ -528,3 +528,22 @@ def test_every_helper_renders_to_png(tmp_path):
         fig.savefig(path)
         w, h = fig.get_size_inches() * fig.dpi
         assert path.stat().st_size > 5000 and w <= 1280 and h <= 720
+
+
+def test_lr_range_plot_marks_the_minimum_and_the_suggestion():
+    from course_lib import data, search
+    from course_lib.network import MLP
+    x, t = data.make_spirals(300, classes=3, seed=0)
+    r = search.lr_range_test(lambda: MLP([2, 30, 30, 3], seed=0), "sgd", x, t, lr_min=1e-4, lr_max=100.0,
+                             steps=150, batch_size=32)
+    fig = check_figure(plots.lr_range_plot(r))
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log"
+    labels = [line.get_label() for line in ax.lines]
+    assert any(f"{r['lr_at_min']:.3g}" in lab for lab in labels)
+    assert any(f"suggested η = {r['suggested']:.3g}" in lab for lab in labels)
+    lo, hi = ax.get_ylim()
+    assert hi == pytest.approx(1.3 * max(r["smoothed"][0], r["loss"][0]))
+    assert lo < r["smoothed"].min()
+    with pytest.raises(TypeError, match="search.lr_range_test"):
+        plots.lr_range_plot({"lr": [1, 2]})
