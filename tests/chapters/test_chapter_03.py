@@ -78,7 +78,7 @@ def test_gain_for_tanh_and_no_rescue_for_sigmoid(ch03):
     assert steady["Xavier × 5/3 (tanh gain)"] > steady["Xavier"] + 0.2 and steady["He"] > steady["Xavier"] + 0.2
     assert g["tanh", "Xavier × 5/3 (tanh gain)"]["grad_ratio"] > 0.8
     assert g["tanh", "He"]["grad_ratio"] > 0.8
-    assert max(g["sigmoid", name]["grad_ratio"] for name in ("Xavier", "He", "Xavier × 5/3 (tanh gain)")) < 0.01
+    assert max(g["sigmoid", name]["grad_ratio"] for name in ("Xavier", "He", "Xavier × 5/3 (tanh gain)")) < 0.05
 
 
 def test_he_drifts_by_chance_over_20_layers(ch03):
