@@ -353,3 +353,36 @@ def test_init_explorer_redraws_without_leaking_figures():
     box.controls["depth"].value = 12
     assert box.output.draws == 4
     assert plt.get_fignums() == []
+
+
+# ---------------------------------------------------------------- (d) the chapter's experiment functions
+
+from course_lib.experiments import ch03_weight_initialization as experiment  # noqa: E402
+
+
+def test_scaled_normal_and_fan_out_draw_their_formula_std():
+    rng = np.random.default_rng(0)
+    W = experiment.scaled_normal("glorot_normal", 5 / 3)(400, 200, rng)
+    assert W.shape == (400, 200) and W.std() == pytest.approx(5 / 3 * math.sqrt(2 / 600), rel=0.02)
+    W = experiment.he_normal_fan_out(400, 200, rng)
+    assert W.std() == pytest.approx(math.sqrt(2 / 200), rel=0.02)          # fan_out, not fan_in
+    with pytest.raises(ValueError, match="gain must be > 0"):
+        experiment.scaled_normal("glorot_normal", 0)
+
+
+def test_signal_and_gradient_layout():
+    r = experiment.signal_and_gradient("tanh", "glorot_normal", sizes=(20, 30, 30, 5), n=200)
+    assert r["act_std"].shape == r["grad_std"].shape == (2,)
+    assert r["grad_ratio"] == pytest.approx(r["grad_std"][0] / r["grad_std"][-1])
+    again = experiment.signal_and_gradient("tanh", "glorot_normal", sizes=(20, 30, 30, 5), n=200)
+    np.testing.assert_array_equal(r["act_std"], again["act_std"])          # seeded
+
+
+def test_symmetry_run_ties_and_unties_units():
+    x, t = data.make_circles(n=120, noise=0.1, seed=0)
+    _, tied = experiment.symmetry_run("all weights 0.5", x, t, steps=50)
+    _, half = experiment.symmetry_run("only W1 equal", x, t, steps=50)
+    assert tied["column_diff"] == 0.0 and tied["moved"] > 0
+    assert half["W1_diff"] > 1e-3                                           # the outgoing weights untie them
+    with pytest.raises(ValueError, match="choose one of"):
+        experiment.symmetry_run("all zeros", x, t)

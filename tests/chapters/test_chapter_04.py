@@ -598,3 +598,21 @@ def test_hessian_rejects_bad_input():
         surfaces.hessian("dlfs", (1.0,))
     with pytest.raises(ValueError):
         surfaces.hessian("dlfs", (0.0, 0.0), h=0)
+
+
+def test_decay_comparison_follows_the_two_formulas():
+    rng = np.random.default_rng(0)
+    x = rng.random((256, 12)).astype(np.float32)
+    x[:, :3] = 0.0                                          # three silent inputs
+    t = rng.integers(0, 10, 256)
+    d = experiment.decay_comparison(x, t, x[:50], t[:50], weight_decay=0.5, lr=0.01, steps=30, batch_size=32,
+                                    hidden=16)
+    assert d["silent_inputs"] == 3
+    assert d["adamw_factor"] == pytest.approx((1 - 0.01 * 0.5) ** 30)
+    assert d["AdamW"]["silent_shrink"] == pytest.approx(d["adamw_factor"], rel=1e-5)
+    assert d["Adam"]["silent_shrink"] == pytest.approx(1.0)
+    assert d["Adam + L2"]["silent_shrink"] < d["AdamW"]["silent_shrink"]
+    with pytest.raises(ValueError, match="weight_decay"):
+        experiment.decay_comparison(x, t, x, t, weight_decay=0.0)
+    with pytest.raises(ValueError, match="no input column is 0"):
+        experiment.decay_comparison(x[:, 3:], t, x[:, 3:], t, steps=2)
