@@ -27,7 +27,7 @@ import numpy as np
 from course_lib import optimizers, surfaces, training
 from course_lib._validate import positive_int
 
-__all__ = ["loss_curve", "gradient_noise", "fit_power_law"]
+__all__ = ["loss_curve", "gradient_noise", "fit_power_law", "decay_comparison"]
 
 
 def _check(x, t, batch_size, name="batch_size"):
@@ -220,3 +220,43 @@ RACE_04 = {"surface": "ill_conditioned", "steps": 300, "tol": 0.1,
            "optimizers": {"sgd": {"lr": 0.05}, "momentum": {"lr": 0.05, "momentum": 0.9},
                           "nesterov": {"lr": 0.05, "momentum": 0.9}, "adam": {"lr": 0.05}}}
 
+
+
+# ---------------------------------------------------------------- Adam + L2 against AdamW
+
+def decay_comparison(x, t, x_test, t_test, weight_decay=0.1, lr=1e-3, steps=300, batch_size=128, seed=0,
+                     hidden=100):
+    """Adam without decay, Adam + L2 (coupled: g ← g + λW, then Adam) and AdamW (decoupled:
+    W ← W − η(m̂/(√v̂ + ε) + λW)), the same λ, network and batches.
+
+    The *silent* weights are the rows of W1 for input pixels that are 0 in every training
+    image: their data gradient is always 0. With L2 inside Adam their whole gradient is λW,
+    and Adam divides it by its own size, √v̂ ≈ λ|W|: they move by ≈ η a step towards 0,
+    whatever λ is. AdamW shrinks every weight by the same factor (1 − ηλ) a step.
+
+    Returns {run: {"test_acc", "silent_shrink", "other_shrink"}} with the shrinks
+    ‖W1[rows]‖_final / ‖W1[rows]‖_initial, and "adamw_factor" = (1 − ηλ)^steps.
+    """
+    from course_lib.network import MLP
+    from course_lib.training import train
+    if weight_decay <= 0:
+        raise ValueError(f"weight_decay (λ) must be > 0 to compare the two ways of decaying, got {weight_decay!r}")
+    silent = ~np.any(np.asarray(x) != 0, axis=0)
+    if not silent.any():
+        raise ValueError("no input column is 0 in every row of x: there are no silent weights to follow")
+    runs = {"Adam": optimizers.get("adam", lr=lr),
+            "Adam + L2": optimizers.get("adam", lr=lr, weight_decay=weight_decay),
+            "AdamW": optimizers.get("adamw", lr=lr, weight_decay=weight_decay)}
+    out = {}
+    for label, opt in runs.items():
+        net = MLP([x.shape[1], hidden, 10], seed=seed)
+        W0 = net.params["W1"].copy()
+        hist = train(net, opt, x, t, x_test, t_test, steps=steps, batch_size=batch_size, seed=seed,
+                     eval_every=steps, progress=False)
+        W = net.params["W1"]
+        out[label] = {"test_acc": float(hist["test_acc"][-1]),
+                      "silent_shrink": float(np.linalg.norm(W[silent]) / np.linalg.norm(W0[silent])),
+                      "other_shrink": float(np.linalg.norm(W[~silent]) / np.linalg.norm(W0[~silent]))}
+    out["adamw_factor"] = float((1 - lr * weight_decay) ** steps)
+    out["silent_inputs"] = int(silent.sum())
+    return out

@@ -288,3 +288,31 @@ def plot_bn_runs(runs, std: float, lr: float):
     ax_acc.set_ylim(0, 1.02)
     ax_loss.set_ylim(1e-2, 1e2)
     return fig
+
+
+@styled
+def lr_range_plot(result, ax=None, title="Learning-rate range test", label=None, figsize=(9, 3.6)):
+    """The learning-rate range test of ``search.lr_range_test``: the mini-batch loss (faint)
+    and its centred mean against η on a log axis, with the η of the lowest smoothed loss
+    and the suggested η (a tenth of it) marked. y is capped at 1.3 × the starting loss, so the
+    final blow-up does not squash the part that matters."""
+    if not isinstance(result, Mapping) or not {"lr", "loss", "smoothed", "lr_at_min", "suggested"} <= set(result):
+        raise TypeError("result must be the dict of search.lr_range_test (lr, loss, smoothed, lr_at_min, suggested)")
+    fig, ax = target_axes(ax, figsize)
+    lr, loss, smooth = (as_vector(result[k], k) for k in ("lr", "loss", "smoothed"))
+    colour, _ = style_of(0)
+    name = f"{label}: " if label else ""
+    ax.plot(lr, loss, color=colour, alpha=0.3, lw=1, label=f"{name}mini-batch loss")
+    ax.plot(lr, smooth, color=colour, lw=2, label=f"{name}smoothed (centred mean)")
+    ax.axvline(result["lr_at_min"], color=style_of(1)[0], ls="--",
+               label=f"lowest smoothed loss, η = {result['lr_at_min']:.3g}")
+    ax.axvline(result["suggested"], color=style_of(2)[0], ls=":", lw=2,
+               label=f"suggested η = {result['suggested']:.3g} (a tenth)")
+    set_scale(ax, logx=True)
+    # the divergence at the end would squash the interesting part: cap y a little above the start
+    ax.set_ylim(float(smooth.min()) * 0.8, 1.3 * max(float(smooth[0]), float(loss[0])))
+    ax.set_xlabel("learning rate η (grows every step)")
+    ax.set_ylabel("training loss (mini-batch)")
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize=FONT_MIN)
+    return fig

@@ -9,8 +9,8 @@ from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, targe
 
 
 # ------------------------------------------------------------ histograms
-def _layer_stats_text(v):
-    return f"μ={v.mean():.3g}  σ={v.std():.3g}" if v.size else "no finite values"
+def _layer_stats_text(v, names=("μ", "σ")):
+    return f"{names[0]}={v.mean():.3g}  {names[1]}={v.std():.3g}" if v.size else "no finite values"
 
 
 def _data_range(layers):
@@ -29,7 +29,7 @@ def _data_range(layers):
 
 @styled
 def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None,
-                          xlabel="activation value", ymax=None, figsize=None):
+                          xlabel="activation value", ymax=None, figsize=None, stat_names=("μ", "σ")):
     """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
 
     ``acts`` is a list of arrays (one row, one array a layer) or a dict
@@ -42,7 +42,8 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     99.5 % quantile of the row's values (μ and σ still use every value).
     ``ymax`` caps the y axis (e.g. 0.1 to see past ReLU's spike at 0).
     ``labels`` replaces the panel titles "layer 1", "layer 2", ....
-    Non-finite values are left out of the bars and of μ, σ.
+    Non-finite values are left out of the bars and of μ, σ. ``stat_names`` are the two
+    symbols printed for the mean and the std (e.g. ("mean", "std") where σ is the sigmoid).
     """
     if isinstance(acts, Mapping):
         rows = as_mapping(acts, "acts", '{"std 1": [a1, a2, ...], "He": [...]}')
@@ -86,7 +87,7 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
             inside = v[(v >= lo) & (v <= hi)]
             weights = np.full(inside.size, 1.0 / max(v.size, 1))
             ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)
-            ax.text(0.98, 0.97, _layer_stats_text(v), transform=ax.transAxes, ha="right", va="top",
+            ax.text(0.98, 0.97, _layer_stats_text(v, stat_names), transform=ax.transAxes, ha="right", va="top",
                     fontsize=FONT_MIN, bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=1))
             if r == 0 or nrows == 1:
                 ax.set_title(labels[c])

@@ -15,12 +15,14 @@ import pytest  # noqa: E402
 from course_lib import data, diagnostics, widgets  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
 from course_lib.network import MLP  # noqa: E402
+from claims import stale_quotes, unchecked  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
 CHAPTER = NOTEBOOKS / "solutions" / "03_weight_initialization.ipynb"
 VARIABLES = ["symmetry", "saturated_std1", "saturated_share", "slope_std1", "std_small", "last_std",
              "saturation", "acc_500", "final_acc", "final_loss", "most_common_share", "grad_ratio",
-             "relu_runs", "linear_runs", "dlfs_ratio"]
+             "relu_runs", "linear_runs", "dlfs_ratio", "first_std", "relu_stds", "tanh_stds", "gains", "spread",
+             "he20", "he20_seeds"]
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,53 @@ def test_equal_weights_stay_equal_random_weights_do_not(ch03):
     assert equal["moved"] > 0.01                  # ... although the weights did change
     assert random["column_diff"] > 0.5
     assert equal["accuracy"] < 0.75 and random["accuracy"] > 0.95
+
+
+def test_first_picture(ch03):
+    std1, small = ch03["first_std"]["std 1"], ch03["first_std"]["std 0.01"]
+    assert all(0.4 < s < 0.5 for s in std1)                 # close to 0.5, the most a value in [0, 1] can have
+    assert all(s < 0.03 for s in small) and all(s < 0.015 for s in small[1:])
+
+
+def test_only_w1_equal_breaks_the_tie_and_zero_biases_are_fine(ch03):
+    sym = ch03["symmetry"]
+    one, random, random_b = sym["only W1 equal"], sym["random (Xavier)"], sym["random W, random b"]
+    assert one["W1_diff"] > 0.5 and one["W2_diff"] > 0.5      # the columns drifted apart
+    assert one["accuracy"] > 0.95 and abs(one["accuracy"] - random["accuracy"]) < 0.05
+    assert sym["all weights 0.5"]["b1_spread"] < 1e-6       # tied units, tied biases
+    assert random["b1_spread"] > 0.5                          # zero biases spread out on their own
+    assert abs(random["accuracy"] - random_b["accuracy"]) < 0.02
+
+
+def test_fan_in_steadies_forward_fan_out_backward(ch03):
+    fi, fo = ch03["spread"]["fan_in (He default)"], ch03["spread"]["fan_out"]
+    assert fi["act_std"] < 1.3 < 2 < fo["act_std"]
+    assert fo["grad_std"] < 1.5 < 2 < fi["grad_std"]
+
+
+def test_histogram_stds_per_layer(ch03):
+    relu, tanh, s = ch03["relu_stds"], ch03["tanh_stds"], ch03["last_std"]
+    factor = (relu["Xavier"][-1] / relu["Xavier"][0]) ** 0.25
+    assert 0.6 < factor < 0.8                                 # about 1/√2 a layer
+    assert 0.5 < relu["He"][-1] / relu["He"][0] < 2           # the same order
+    assert tanh["He"][-1] > tanh["Xavier"][-1] and s["sigmoid"]["He"] > s["sigmoid"]["Xavier"]
+    assert all(np.diff(tanh["Xavier"]) < 0)                   # Xavier's tanh bell narrows layer by layer
+
+
+def test_gain_for_tanh_and_no_rescue_for_sigmoid(ch03):
+    g = {tuple(k.strip("()").replace("'", "").split(", ")): v for k, v in ch03["gains"].items()}
+    steady = {name: g["tanh", name]["act_std"][-1] / g["tanh", name]["act_std"][0] for name in
+              ("Xavier", "He", "Xavier × 5/3 (tanh gain)")}
+    assert steady["Xavier × 5/3 (tanh gain)"] > steady["Xavier"] + 0.2 and steady["He"] > steady["Xavier"] + 0.2
+    assert g["tanh", "Xavier × 5/3 (tanh gain)"]["grad_ratio"] > 0.8
+    assert g["tanh", "He"]["grad_ratio"] > 0.8
+    assert max(g["sigmoid", name]["grad_ratio"] for name in ("Xavier", "He", "Xavier × 5/3 (tanh gain)")) < 0.05
+
+
+def test_he_drifts_by_chance_over_20_layers(ch03):
+    he, seeds = ch03["he20"], ch03["he20_seeds"]
+    assert min(seeds) < he[0] < max(seeds)
+    assert all(0.2 < v < 5 for v in seeds)
 
 
 def test_std_1_saturates_the_sigmoid(ch03):
@@ -69,7 +118,7 @@ def test_mnist_std_001_stalls_he_learns_fastest(ch03):
     assert acc["He"] > 0.9
     assert 0.85 < acc["Xavier"] <= acc["He"] + 0.01
     assert acc500["He"] > acc500["Xavier"] + 0.02                     # He is ahead early
-    assert ch03["grad_ratio"] < 1e-3
+    assert ch03["grad_ratio"] < 1e-4
 
 
 def test_errata_numbers(ch03):
@@ -84,6 +133,58 @@ def test_errata_numbers(ch03):
     assert 0.5 < glorot[-1] < 2
     assert notes[-1] > 10 * glorot[-1]
     assert ch03["dlfs_ratio"] == pytest.approx(math.sqrt(2 * 784 / 884), rel=1e-6)
+
+
+# ---------------------------------------------------------------- every claim printed or checked
+
+QUOTED = {
+    "the values pile up at 0 and 1": "test_std_1_saturates_the_sigmoid",
+    "The activations' std stays close to 0.5": "test_first_picture",
+    "every value is close to 0.5 with a tiny std": "test_first_picture",
+    "The mean and std printed on each panel": "test_first_picture",
+    "with *every* weight equal, the columns of $W_1$ and $W_2$": "test_equal_weights_stay_equal_random_weights_do_not",
+    "The 16 units act as one": "test_equal_weights_stay_equal_random_weights_do_not",
+    "With only $W_1$ equal, the random outgoing weights break the tie": "test_only_w1_equal_breaks_the_tie_and_zero_biases_are_fine",
+    "starting the biases at 0 costs nothing here": "test_only_w1_equal_breaks_the_tie_and_zero_biases_are_fine",
+    "Only with *equal weights* would zero biases keep the units tied": "test_only_w1_equal_breaks_the_tie_and_zero_biases_are_fine",
+    "Some practitioners start ReLU biases at a small positive value": "test_only_w1_equal_breaks_the_tie_and_zero_biases_are_fine",
+    "most values are saturated (the share is printed": "test_std_1_saturates_the_sigmoid",
+    "every layer sits at 0.5 with a std of about a hundredth": "test_std_001_collapses_near_one_half",
+    "A layer whose 100 units all output 0.5 ± 0.01": "test_std_001_collapses_near_one_half",
+    "It is the symmetry problem again, almost": "test_std_001_collapses_near_one_half",
+    "The fix: choose $\\sigma_w$ so that": "test_histogram_table",
+    "LeCun and Glorot give the same $\\sigma_w$ = 0.1": "test_errata_numbers",
+    "He's $\\sigma_w$ is always √2 times LeCun's": "test_errata_numbers",
+    "Glorot's average fan $(n_{in}+n_{out})/2$ is the compromise": "test_fan_in_steadies_forward_fan_out_backward",
+    "Xavier keeps a broad hump around 0.5 and saturates nothing": "test_histogram_table",
+    "std 1 saturates most values; std 0.01 dies out": "test_histogram_stds_per_layer",
+    "Xavier's variance halves each layer": "test_histogram_stds_per_layer",
+    "With std 1 ReLU explodes instead": "test_histogram_table",
+    "The **LeCun** and **Xavier** columns are identical": "test_histogram_table",
+    "**He keeps more of the signal than Xavier**": "test_histogram_stds_per_layer",
+    "for tanh, the gain 5/3 (or He's √2, close to it)": "test_gain_for_tanh_and_no_rescue_for_sigmoid",
+    "std 0.01 stalls: its accuracy is *exactly* the share": "test_mnist_std_001_stalls_he_learns_fastest",
+    "how they compare after 500 and 2000 steps is printed": "test_mnist_std_001_stalls_he_learns_fastest",
+    "Every weight gradient of the std-0.01 net is below 10⁻⁴ of He's": "test_mnist_std_001_stalls_he_learns_fastest",
+    "The weights hardly move in 2000 steps; only the output biases learn": "test_mnist_std_001_stalls_he_learns_fastest",
+    "Exercise 3 asks you for the forward-pass number": "test_03_why_stall",
+    "with √(2/n) the std stays of the same order for 20 layers": "test_he_drifts_by_chance_over_20_layers",
+    "The notes' 2/√n multiplies the variance by 2 in every layer": "test_errata_numbers",
+    "the notes' √(3/…) multiplies the variance by 1.5 a layer": "test_errata_numbers",
+    "draws the first layer's weights a third larger": "test_errata_numbers",
+    "Both work for sigmoid and tanh; just call 1/√n by its name": "test_gain_for_tanh_and_no_rescue_for_sigmoid",
+    "**Units with equal incoming and outgoing weights never become different**": "test_only_w1_equal_breaks_the_tie_and_zero_biases_are_fine",
+    "too large saturates sigmoid/tanh (or explodes ReLU)": "test_histogram_table",
+    "fan-in mode steadies the forward signal, fan-out the backward one": "test_fan_in_steadies_forward_fan_out_backward",
+    "Biases start at 0": "test_only_w1_equal_breaks_the_tie_and_zero_biases_are_fine",
+    "On MNIST, std 0.01 stalls at the most common digit's share": "test_mnist_std_001_stalls_he_learns_fastest",
+    "**The notes are wrong** on He": "test_errata_numbers",
+}
+
+
+def test_every_claim_is_printed_or_checked():
+    assert not unchecked(CHAPTER, QUOTED) and not stale_quotes(CHAPTER, QUOTED)
+    assert all(name in globals() for name in QUOTED.values())
 
 
 # ---------------------------------------------------------------- (b) the checkers
@@ -252,3 +353,36 @@ def test_init_explorer_redraws_without_leaking_figures():
     box.controls["depth"].value = 12
     assert box.output.draws == 4
     assert plt.get_fignums() == []
+
+
+# ---------------------------------------------------------------- (d) the chapter's experiment functions
+
+from course_lib.experiments import ch03_weight_initialization as experiment  # noqa: E402
+
+
+def test_scaled_normal_and_fan_out_draw_their_formula_std():
+    rng = np.random.default_rng(0)
+    W = experiment.scaled_normal("glorot_normal", 5 / 3)(400, 200, rng)
+    assert W.shape == (400, 200) and W.std() == pytest.approx(5 / 3 * math.sqrt(2 / 600), rel=0.02)
+    W = experiment.he_normal_fan_out(400, 200, rng)
+    assert W.std() == pytest.approx(math.sqrt(2 / 200), rel=0.02)          # fan_out, not fan_in
+    with pytest.raises(ValueError, match="gain must be > 0"):
+        experiment.scaled_normal("glorot_normal", 0)
+
+
+def test_signal_and_gradient_layout():
+    r = experiment.signal_and_gradient("tanh", "glorot_normal", sizes=(20, 30, 30, 5), n=200)
+    assert r["act_std"].shape == r["grad_std"].shape == (2,)
+    assert r["grad_ratio"] == pytest.approx(r["grad_std"][0] / r["grad_std"][-1])
+    again = experiment.signal_and_gradient("tanh", "glorot_normal", sizes=(20, 30, 30, 5), n=200)
+    np.testing.assert_array_equal(r["act_std"], again["act_std"])          # seeded
+
+
+def test_symmetry_run_ties_and_unties_units():
+    x, t = data.make_circles(n=120, noise=0.1, seed=0)
+    _, tied = experiment.symmetry_run("all weights 0.5", x, t, steps=50)
+    _, half = experiment.symmetry_run("only W1 equal", x, t, steps=50)
+    assert tied["column_diff"] == 0.0 and tied["moved"] > 0
+    assert half["W1_diff"] > 1e-3                                           # the outgoing weights untie them
+    with pytest.raises(ValueError, match="choose one of"):
+        experiment.symmetry_run("all zeros", x, t)

@@ -133,6 +133,13 @@ def test_activation_histograms_one_row():
     assert panels[0].get_shared_y_axes().joined(panels[0], panels[3])
 
 
+def test_activation_histograms_stat_names():
+    acts = _layers(2)
+    fig = plots.activation_histograms(acts, "sigmoid", range=(0, 1), stat_names=("mean", "std"))
+    text = " ".join(t.get_text() for ax in _panels(fig) for t in ax.texts)
+    assert f"std={acts[0].std():.3g}" in text and "σ=" not in text and "mean=" in text
+
+
 def test_activation_histograms_rows_and_ranges():
     rows = {"std 1": _layers(3, 0), "std 0.01": _layers(3, 1), "He": _layers(3, 2)}
     fig = check_figure(plots.activation_histograms(rows, "compare", bins=10), titles=False)
@@ -580,3 +587,22 @@ def test_figures_shown_in_a_kernel_carry_their_alt_text():
     assert "Falling line" in alts[0] and "a ends at (2, 1)" in alts[0]
     assert "Pyplot figure" in alts[1] and "rise ends at (1, 5)" in alts[1]
     assert "Second pyplot cell" in alts[2] and "2 bars from 4 to 9" in alts[2]
+
+
+def test_lr_range_plot_marks_the_minimum_and_the_suggestion():
+    from course_lib import data, search
+    from course_lib.network import MLP
+    x, t = data.make_spirals(300, classes=3, seed=0)
+    r = search.lr_range_test(lambda: MLP([2, 30, 30, 3], seed=0), "sgd", x, t, lr_min=1e-4, lr_max=100.0,
+                             steps=150, batch_size=32)
+    fig = check_figure(plots.lr_range_plot(r))
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log"
+    labels = [line.get_label() for line in ax.lines]
+    assert any(f"{r['lr_at_min']:.3g}" in lab for lab in labels)
+    assert any(f"suggested η = {r['suggested']:.3g}" in lab for lab in labels)
+    lo, hi = ax.get_ylim()
+    assert hi == pytest.approx(1.3 * max(r["smoothed"][0], r["loss"][0]))
+    assert lo < r["smoothed"].min()
+    with pytest.raises(TypeError, match="search.lr_range_test"):
+        plots.lr_range_plot({"lr": [1, 2]})
