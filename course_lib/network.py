@@ -8,7 +8,7 @@
     net.gradient(x, t)              # dict of ∂L/∂p, same keys as params
     net.accuracy(x, t)
 
-Each hidden layer is  Dense → [BatchNorm] → activation → [Dropout].
+Each hidden layer is  Dense → [BatchNorm or LayerNorm] → activation → [Dropout].
 Set ``net.recording = True`` and every forward/backward pass stores, per hidden
 layer, the pre-activations, activations and their gradients in ``net.records``
 (``course_lib.diagnostics`` reads them).
@@ -43,11 +43,12 @@ class MLP:
     dropout: ratio of hidden units dropped during training (inverted dropout).
     weight_decay: λ of the penalty λ/2·Σ W² over the weights W (not biases, γ, β).
     seed: for the weights and the dropout masks.  dtype: float32 (fast) or float64
-    (for gradient checks).
+    (for gradient checks).  layernorm: True inserts layer normalisation (per example,
+    ``layers.LayerNorm``) before each hidden activation instead of batch norm.
     """
 
     def __init__(self, sizes, activation="relu", init="he_normal", batchnorm=False, dropout=0.0,
-                 weight_decay=0.0, seed=0, dtype=np.float32, bn_momentum=0.9):
+                 weight_decay=0.0, seed=0, dtype=np.float32, bn_momentum=0.9, layernorm=False):
         sizes = list(sizes)
         if len(sizes) < 2 or any(not isinstance(n, (int, np.integer)) or n < 1 for n in sizes):
             raise ValueError(f"sizes must list at least an input and an output size, all positive "
@@ -59,6 +60,11 @@ class MLP:
         if batchnorm not in (False, True, "before", "after"):
             raise ValueError(f"batchnorm must be False, True/'before' or 'after', got {batchnorm!r}")
         self.batchnorm = "before" if batchnorm is True else batchnorm
+        if layernorm not in (False, True) or (layernorm and self.batchnorm):
+            raise ValueError(f"layernorm must be True or False, and cannot be combined with batchnorm "
+                             f"(both would normalise the same layer); got layernorm={layernorm!r}, "
+                             f"batchnorm={batchnorm!r}")
+        self.layernorm = bool(layernorm)
         self.dropout = float(dropout)
         self.rng = np.random.default_rng(seed)
         init_fn = _make_init(init)
@@ -84,6 +90,10 @@ class MLP:
                 bn = layers.BatchNorm(self.params, self.grads, i, momentum=bn_momentum)
                 if self.batchnorm == "before":
                     self.layers.append(bn)
+            if layernorm:
+                self._add(f"gamma{i}", np.ones(fan_out, self.dtype))
+                self._add(f"beta{i}", np.zeros(fan_out, self.dtype))
+                self.layers.append(layers.LayerNorm(self.params, self.grads, i))
             if kind == "prelu":
                 self._add(f"alpha{i}", np.full(fan_out, 0.25, self.dtype))
                 act = layers.PReLU(self.params, self.grads, i)
@@ -110,6 +120,7 @@ class MLP:
     def __repr__(self):
         act = self.activation if isinstance(self.activation, str) else self.activation.name
         extra = "".join([f", batchnorm={self.batchnorm!r}" if self.batchnorm else "",
+                         ", layernorm=True" if self.layernorm else "",
                          f", dropout={self.dropout}" if self.dropout else "",
                          f", weight_decay={self.weight_decay}" if self.weight_decay else ""])
         return f"MLP({self.sizes}, activation={act!r}{extra})"
