@@ -28,7 +28,7 @@ def _data_range(layers):
 
 @_styled
 def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None,
-                          xlabel="activation value", ymax=None, figsize=None):
+                          xlabel="activation value", ymax=None, figsize=None, per_panel=False):
     """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
 
     ``acts`` is a list of arrays (one row, one array a layer) or a dict
@@ -41,6 +41,8 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     99.5 % quantile of the row's values (μ and σ still use every value).
     ``ymax`` caps the y axis (e.g. 0.1 to see past ReLU's spike at 0).
     ``labels`` replaces the panel titles "layer 1", "layer 2", ....
+    ``per_panel=True`` gives every panel its own x range (its own quantiles) and y scale, so a
+    layer whose values are spread wide is not flattened by a narrow spike in another panel.
     Non-finite values are left out of the bars and of μ, σ.
     """
     if isinstance(acts, Mapping):
@@ -74,7 +76,8 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     nrows = len(data)
     if figsize is None:
         figsize = (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
-    fig, axes = _figure(figsize, nrows, ncols, sharex="row" if range is None else True, sharey="row")
+    share = (False, False) if per_panel else ("row" if range is None else True, "row")
+    fig, axes = _figure(figsize, nrows, ncols, sharex=share[0], sharey=share[1])
     for r, (row, layers) in enumerate(data.items()):
         if range is None:
             lo, hi = _data_range(layers)
@@ -82,6 +85,9 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
         colour = PALETTE[r % len(PALETTE)]
         for c, v in enumerate(layers):
             ax = axes[r, c]
+            if per_panel and range is None:
+                lo, hi = _data_range([v])
+                edges = np.linspace(lo, hi, int(bins) + 1)
             inside = v[(v >= lo) & (v <= hi)]
             weights = np.full(inside.size, 1.0 / max(v.size, 1))
             ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)
@@ -90,8 +96,11 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
             if r == 0 or nrows == 1:
                 ax.set_title(labels[c])
             ax.set_xlim(lo, hi)
-        top = max(max((p.get_height() for p in ax.patches), default=0) for ax in axes[r])
-        axes[r, 0].set_ylim(0, ymax if ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
+        for ax in axes[r] if per_panel else axes[r][:1]:
+            top = max(max((p.get_height() for p in a.patches), default=0) for a in ([ax] if per_panel else axes[r]))
+            ax.set_ylim(0, ymax if ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
+            if per_panel and ax is not axes[r][0]:
+                ax.set_ylabel("fraction")              # its own scale: label it
         axes[r, 0].set_ylabel(f"{row}\nfraction" if row else "fraction of values")
     fig.supxlabel(xlabel)
     if title:
