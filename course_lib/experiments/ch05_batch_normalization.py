@@ -227,7 +227,7 @@ def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerN
     normalises each unit over the batch, or layer norm, which normalises each example over its units)
     with mini-batches of ``batch_size`` rows, SGD at ``lr``; otherwise as ``train_run``.
 
-    Returns {name: history}; history["test_acc"][-1] is the inference-mode test accuracy at the end.
+    Returns {name: (net, history)}; history["test_acc"][-1] is the inference-mode test accuracy at the end.
     """
     unknown = [k for k in kinds if k not in NORMALIZATIONS]
     if unknown or not kinds:
@@ -236,7 +236,7 @@ def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerN
         raise ValueError(f"batch_size must be an integer >= 2 (batch norm cannot train on one row), "
                          f"got {batch_size!r}")
     return {name: train_run(x, t, x_test, t_test, init="he_normal", lr=lr, epochs=epochs, batch_size=batch_size,
-                            seed=seed, sizes=sizes, **NORMALIZATIONS[name])[1]
+                            seed=seed, sizes=sizes, **NORMALIZATIONS[name])
             for name in kinds}
 
 
