@@ -296,3 +296,19 @@ def test_mc_dropout_keeps_batchnorm_statistics():
     regularization.mc_dropout(net, np.random.default_rng(1).normal(size=(20, 5)) + 3, samples=3)
     for b, bn in zip(before, net.batchnorm_layers()):
         np.testing.assert_array_equal(b, bn.running_mean)
+
+
+def test_early_stopping_run_records_the_validation_loss_and_restores_the_best_epoch():
+    from course_lib import data
+    from course_lib.experiments import ch06_regularization as experiment
+    (x, t), _ = data.load_mnist()
+    r = experiment.early_stopping_run(x[:200], t[:200], x[200:500], t[200:500], [784, 30, 10], lr=0.5,
+                                      epochs=40, patience=3)
+    h = r["history"]
+    assert h["val_loss"].shape == h["val_acc"].shape == (r["stop_epoch"] + 1,)
+    assert r["best_epoch"] == int(np.argmax(h["val_acc"])) <= r["stop_epoch"] < 40
+    assert r["net"].accuracy(x[200:500], t[200:500]) == pytest.approx(h["val_acc"][r["best_epoch"]])  # restored
+    assert r["val_loss_best_epoch"] == int(np.argmin(h["val_loss"]))
+    assert h["val_loss"][0] == pytest.approx(MLP([784, 30, 10], seed=0).loss(x[200:500], t[200:500]))
+    with pytest.raises(ValueError, match="patience"):
+        experiment.early_stopping_run(x[:200], t[:200], x[200:500], t[200:500], [784, 10], patience=0)

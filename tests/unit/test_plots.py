@@ -534,3 +534,17 @@ def test_every_helper_renders_to_png(tmp_path):
         fig.savefig(path)
         w, h = fig.get_size_inches() * fig.dpi
         assert path.stat().st_size > 5000 and w <= 1280 and h <= 720
+
+
+def test_early_stopping_curves_mark_the_epochs():
+    rng = np.random.default_rng(0)
+    hist = {"val_loss": np.linspace(2, 0.5, 12) + rng.uniform(0, 0.1, 12),
+            "train_acc": np.linspace(0.1, 1, 12), "val_acc": np.linspace(0.1, 0.8, 12)}
+    fig = check_figure(plots.early_stopping_curves(hist, 8, 11, loss_best_epoch=6))
+    marked = sorted({line.get_xdata()[0] for ax in fig.axes for line in ax.lines if line.get_color() == "black"})
+    assert marked == [6, 8, 11]
+    assert "epoch 8" in " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    with pytest.raises(ValueError, match="best_epoch <= stop_epoch"):
+        plots.early_stopping_curves(hist, 11, 8)
+    with pytest.raises(ValueError, match="'val_loss'"):
+        plots.early_stopping_curves({"val_acc": [0.1]}, 0, 0)
