@@ -1,6 +1,7 @@
 """Activation histograms, activation functions with their derivatives, a single neuron."""
 from collections.abc import Mapping
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, _axes, _figure, _legend, _mapping,
@@ -41,8 +42,9 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     99.5 % quantile of the row's values (μ and σ still use every value).
     ``ymax`` caps the y axis (e.g. 0.1 to see past ReLU's spike at 0).
     ``labels`` replaces the panel titles "layer 1", "layer 2", ....
-    ``per_panel=True`` gives every panel its own x range (its own quantiles) and y scale, so a
-    layer whose values are spread wide is not flattened by a narrow spike in another panel.
+    ``per_panel=True`` gives every panel its own x range (its own quantiles; y stays shared along a
+    row), so a layer whose values are spread wide is not flattened next to a narrow spike in
+    another panel: each histogram fills its panel and σ tells the scale.
     Non-finite values are left out of the bars and of μ, σ.
     """
     if isinstance(acts, Mapping):
@@ -76,8 +78,8 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     nrows = len(data)
     if figsize is None:
         figsize = (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
-    share = (False, False) if per_panel else ("row" if range is None else True, "row")
-    fig, axes = _figure(figsize, nrows, ncols, sharex=share[0], sharey=share[1])
+    sharex = False if per_panel else ("row" if range is None else True)
+    fig, axes = _figure(figsize, nrows, ncols, sharex=sharex, sharey="row")
     for r, (row, layers) in enumerate(data.items()):
         if range is None:
             lo, hi = _data_range(layers)
@@ -88,6 +90,7 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
             if per_panel and range is None:
                 lo, hi = _data_range([v])
                 edges = np.linspace(lo, hi, int(bins) + 1)
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
             inside = v[(v >= lo) & (v <= hi)]
             weights = np.full(inside.size, 1.0 / max(v.size, 1))
             ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)
@@ -96,11 +99,8 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
             if r == 0 or nrows == 1:
                 ax.set_title(labels[c])
             ax.set_xlim(lo, hi)
-        for ax in axes[r] if per_panel else axes[r][:1]:
-            top = max(max((p.get_height() for p in a.patches), default=0) for a in ([ax] if per_panel else axes[r]))
-            ax.set_ylim(0, ymax if ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
-            if per_panel and ax is not axes[r][0]:
-                ax.set_ylabel("fraction")              # its own scale: label it
+        top = max(max((p.get_height() for p in ax.patches), default=0) for ax in axes[r])
+        axes[r, 0].set_ylim(0, ymax if ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
         axes[r, 0].set_ylabel(f"{row}\nfraction" if row else "fraction of values")
     fig.supxlabel(xlabel)
     if title:

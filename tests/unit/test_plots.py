@@ -150,11 +150,11 @@ def test_activation_histograms_per_panel_scales():
     shared = _panels(plots.activation_histograms(acts, "shared"))
     own = _panels(check_figure(plots.activation_histograms(acts, "own", per_panel=True)))
     assert shared[0].get_xlim() == shared[1].get_xlim()
+    assert max(p.get_height() for p in shared[1].patches) > 0.5      # the narrow layer: one tall bar
     assert own[1].get_xlim()[1] < 0.1 * own[0].get_xlim()[1]           # the narrow layer's own range
     tallest = [max(p.get_height() for p in ax.patches) for ax in own]
-    for ax, top in zip(own, tallest):
-        assert ax.get_ylim()[1] == pytest.approx(1.35 * top)         # each panel's own y scale
-    assert not own[0].get_shared_y_axes().joined(own[0], own[1])
+    assert max(tallest) < 2 * min(tallest)                            # both fill their panels alike
+
 
 def test_activation_histograms_drop_non_finite_values():
     a = np.array([0.1, 0.2, np.nan, np.inf, 0.3])
