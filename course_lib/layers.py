@@ -12,7 +12,7 @@ from . import activations
 from ._validate import is_number
 
 __all__ = ["Dense", "Activation", "BatchNorm", "Dropout", "RReLU", "PReLU", "SoftmaxCrossEntropy",
-           "softmax"]
+           "softmax", "LayerNorm", "fold_batchnorm"]
 
 
 def _check_input(layer, x, features):
@@ -132,6 +132,71 @@ class BatchNorm:
         n = dy.shape[0]
         return (n * g - g.sum(axis=0) - xhat * np.sum(g * xhat, axis=0)) * (self.inv_std / n)
 
+
+
+class LayerNorm:
+    """Layer normalisation (층 정규화), Ba, Kiros & Hinton 2016: batch normalisation's formula
+    taken over the units of each example (axis 1) instead of over the batch (axis 0).
+
+    For each row x (D units):  μ = mean(x),  σ² = mean((x − μ)²) (biased),
+                x̂ = (x − μ)/√(σ² + ε),  y = γ x̂ + β   (γ, β: one value per unit; ε = 1e-5).
+    No running averages: training and inference compute the same thing, and a row's output
+    does not depend on the other rows of the batch (a batch of one is fine).
+    Backward (per row, g = ∂L/∂x̂ = γ·dy, sums over the D units of the row):
+                ∂L/∂x = (D·g − Σg − x̂·Σ(g x̂)) / (D·√(σ² + ε)),
+                ∂L/∂γ = Σ_batch dy·x̂,  ∂L/∂β = Σ_batch dy.
+    """
+
+    def __init__(self, params, grads, index, eps=1e-5):
+        if not eps > 0:
+            raise ValueError(f"layer-norm eps must be > 0 (e.g. 1e-5), got {eps}")
+        self.params, self.grads = params, grads
+        self.g, self.b = f"gamma{index}", f"beta{index}"
+        self.name = f"LayerNorm layer {index}"
+        self.eps = eps
+
+    def forward(self, x, train=False):
+        _check_input(self.name, x, self.params[self.g].shape[0])
+        if x.shape[1] < 2:
+            raise ValueError(f"{self.name}: layer normalisation needs at least 2 units per example to "
+                             f"estimate a mean and variance, got {x.shape[1]}")
+        xc = x - x.mean(axis=1, keepdims=True)
+        self.inv_std = 1 / np.sqrt(np.mean(xc * xc, axis=1, keepdims=True) + self.eps)
+        self.xhat = xc * self.inv_std
+        return self.params[self.g] * self.xhat + self.params[self.b]
+
+    def backward(self, dy):
+        xhat = self.xhat
+        np.sum(dy * xhat, axis=0, out=self.grads[self.g])
+        np.sum(dy, axis=0, out=self.grads[self.b])
+        g = dy * self.params[self.g]
+        d = dy.shape[1]
+        return (d * g - g.sum(axis=1, keepdims=True)
+                - xhat * np.sum(g * xhat, axis=1, keepdims=True)) * (self.inv_std / d)
+
+
+def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
+    """Fold an inference-mode batch norm into the affine layer before it: (W', b') with
+
+        BN(x W + b) = x W' + b',   s = γ / √(σ²_run + ε),
+        W' = W · s  (column j times s_j),   b' = (b − μ_run) · s + β.
+
+    At inference BN is a fixed affine map per unit, so it costs nothing once folded.
+    Returns new arrays (W and b are not changed).
+    """
+    W, b = np.asarray(W), np.asarray(b)
+    if W.ndim != 2:
+        raise ValueError(f"W must be a weight matrix (fan_in, fan_out), got shape {W.shape}")
+    n = W.shape[1]
+    parts = {"b": b, "gamma": gamma, "beta": beta, "running_mean": running_mean, "running_var": running_var}
+    parts = {k: np.asarray(v) for k, v in parts.items()}
+    for key, value in parts.items():
+        if value.shape != (n,):
+            raise ValueError(f"{key} must have one value per column of W, shape ({n},); got {value.shape}")
+    if np.any(parts["running_var"] < 0) or not eps > 0:
+        raise ValueError("running_var must be >= 0 and eps > 0, so that √(running_var + eps) is a positive number")
+    s = parts["gamma"] / np.sqrt(parts["running_var"] + eps)
+    return W * s, (parts["b"] - parts["running_mean"]) * s + parts["beta"]
 
 class Dropout:
     """Inverted dropout (드롭아웃), Srivastava et al. 2014.

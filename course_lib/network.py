@@ -8,7 +8,7 @@
     net.gradient(x, t)              # dict of ∂L/∂p, same keys as params
     net.accuracy(x, t)
 
-Each hidden layer is  Dense → [BatchNorm] → activation → [Dropout].
+Each hidden layer is  Dense → [BatchNorm or LayerNorm] → activation → [Dropout].
 Set ``net.recording = True`` and every forward/backward pass stores, per hidden
 layer, the pre-activations, activations and their gradients in ``net.records``
 (``course_lib.diagnostics`` reads them).
@@ -99,11 +99,12 @@ class MLP:
     dropout: ratio of hidden units dropped during training (inverted dropout).
     weight_decay: λ of the penalty λ/2·Σ W² over the weights W (not biases, γ, β).
     seed: for the weights and the dropout masks.  dtype: float32 (fast) or float64
-    (for gradient checks).
+    (for gradient checks).  layernorm: True inserts layer normalisation (per example,
+    ``layers.LayerNorm``) before each hidden activation instead of batch norm.
     """
 
     def __init__(self, sizes, activation="relu", init="he_normal", batchnorm=False, dropout=0.0,
-                 weight_decay=0.0, seed=0, dtype=np.float32, bn_momentum=0.9):
+                 weight_decay=0.0, seed=0, dtype=np.float32, bn_momentum=0.9, layernorm=False):
         self.sizes, self.dtype = _check_sizes(sizes), _check_dtype(dtype)
         self.weight_decay = nonnegative_float("weight_decay", weight_decay, " (λ, e.g. 1e-4; 0 turns it off)")
         if batchnorm not in (False, True, "before", "after"):
@@ -112,6 +113,11 @@ class MLP:
         if not is_number(dropout) or not 0 <= dropout < 1:
             raise ValueError(f"dropout ratio must be a number in [0, 1) (the share of hidden units dropped, "
                              f"e.g. 0.5), got {dropout!r}")
+        if layernorm not in (False, True) or (layernorm and self.batchnorm):
+            raise ValueError(f"layernorm must be True or False, and cannot be combined with batchnorm "
+                             f"(both would normalise the same layer); got layernorm={layernorm!r}, "
+                             f"batchnorm={batchnorm!r}")
+        self.layernorm = bool(layernorm)
         self.dropout = float(dropout)
         self.rng = np.random.default_rng(seed)
         init_fn = _make_init(init)
@@ -130,7 +136,7 @@ class MLP:
         self.records = []
 
     def _add_layer(self, i, init_fn, kind, bn_momentum):
-        """Layer i: Dense, and for a hidden layer [BatchNorm] → activation → [Dropout]."""
+        """Layer i: Dense, and for a hidden layer [BatchNorm or LayerNorm] → activation → [Dropout]."""
         fan_in, fan_out = self.sizes[i - 1], self.sizes[i]
         self._add(f"W{i}", _initial_weights(init_fn, fan_in, fan_out, self.rng, self.dtype, i))
         self._add(f"b{i}", np.zeros(fan_out, self.dtype))
@@ -143,6 +149,10 @@ class MLP:
             bn = layers.BatchNorm(self.params, self.grads, i, momentum=bn_momentum)
             if self.batchnorm == "before":
                 self.layers.append(bn)
+        if self.layernorm:
+            self._add(f"gamma{i}", np.ones(fan_out, self.dtype))
+            self._add(f"beta{i}", np.zeros(fan_out, self.dtype))
+            self.layers.append(layers.LayerNorm(self.params, self.grads, i))
         if kind == "prelu":
             self._add(f"alpha{i}", np.full(fan_out, 0.25, self.dtype))
             act = layers.PReLU(self.params, self.grads, i)
@@ -163,6 +173,7 @@ class MLP:
     def __repr__(self):
         act = self.activation if isinstance(self.activation, str) else self.activation.name
         extra = "".join([f", batchnorm={self.batchnorm!r}" if self.batchnorm else "",
+                         ", layernorm=True" if self.layernorm else "",
                          f", dropout={self.dropout}" if self.dropout else "",
                          f", weight_decay={self.weight_decay}" if self.weight_decay else ""])
         return f"MLP({self.sizes}, activation={act!r}{extra})"

@@ -1,6 +1,7 @@
-"""Regularization (규제): the L2 penalty, the max-norm constraint and Monte-Carlo dropout.
+"""Regularization (규제): the L2 and L1 penalties, the max-norm constraint and Monte-Carlo dropout.
 
     l2_penalty(net.weights(), lam)            # λ/2 · Σ_l ‖W_l‖²
+    l1_penalty(net.weights(), lam)            # λ · Σ_l Σ |W_l|;  train(..., callback=l1_shrinkage(λ, lr))
     max_norm(W, c)                            # rescale every column with ‖W[:, j]‖ > c to norm c
     train(..., callback=max_norm_constraint(3.0))
     mean, entropy = mc_dropout(net, x, samples=30)
@@ -16,7 +17,8 @@ from .layers import softmax
 from ._validate import positive_int
 
 __all__ = ["l2_penalty", "l2_gradient", "max_norm", "column_norms", "max_norm_constraint",
-           "mc_dropout", "predictive_entropy"]
+           "mc_dropout", "predictive_entropy", "l1_penalty", "l1_gradient", "soft_threshold",
+           "l1_shrinkage", "sparsity"]
 
 
 def _lam(lam):
@@ -120,3 +122,61 @@ def mc_dropout(net, x, samples=30):
         total = p if total is None else total + p
     mean = total / samples
     return mean, predictive_entropy(mean)
+
+
+# ---------------------------------------------------------------- L1 (lasso) regularisation
+
+def l1_penalty(weights, lam):
+    """The L1 term added to the loss:  λ · Σ_l Σ_ij |W_l,ij|  (weights only, not biases)."""
+    lam = _lam(lam)
+    return lam * sum(float(np.sum(np.abs(w), dtype=np.float64)) for w in _weights(weights))
+
+
+def l1_gradient(W, lam):
+    """A (sub)gradient of λ·Σ|W|:  λ·sign(W)  (0 where W = 0)."""
+    return _lam(lam) * np.sign(np.asarray(W))
+
+
+def soft_threshold(W, threshold):
+    """In place:  W ← sign(W) · max(|W| − τ, 0)  with τ = ``threshold``; returns W.
+
+    This is the proximal step of τ·Σ|W|: it moves every weight τ towards 0 and sets the ones
+    with |W| ≤ τ to exactly 0 — where L1's sparsity comes from.
+    """
+    if not isinstance(threshold, (int, float, np.number)) or isinstance(threshold, bool) \
+            or not np.isfinite(threshold) or threshold < 0:
+        raise ValueError(f"threshold τ must be a finite number >= 0, got {threshold!r}")
+    if not isinstance(W, np.ndarray) or not np.issubdtype(W.dtype, np.floating):
+        raise TypeError("W must be a floating-point numpy array (it is shrunk in place)")
+    np.copyto(W, np.sign(W) * np.maximum(np.abs(W) - W.dtype.type(threshold), 0))
+    return W
+
+
+def l1_shrinkage(lam, lr, output_layer=True):
+    """A ``callback(step, net)`` for ``training.train`` that adds L1 regularisation λ·Σ|W| to SGD
+    at learning rate ``lr``: after every update, ``soft_threshold(W, lr·λ)`` on each weight matrix
+    (proximal gradient descent, ISTA). Unlike the subgradient λ·sign(W), which makes small weights
+    jump back and forth across 0, it leaves them exactly at 0, so ``sparsity`` can count them."""
+    lam = _lam(lam)
+    if not isinstance(lr, (int, float, np.number)) or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be the optimizer's learning rate, a number > 0; got {lr!r}")
+    threshold = lam * float(lr)
+
+    def shrink(step, net):
+        weights = net.weights()
+        for W in weights if output_layer else weights[:-1]:
+            soft_threshold(W, threshold)
+
+    shrink.lam, shrink.lr = lam, float(lr)
+    return shrink
+
+
+def sparsity(weights, tol=0.0):
+    """Share of weights with |w| ≤ tol (tol = 0: exactly zero) over one array or a list of arrays."""
+    if not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
+    ws = _weights(weights)
+    total = sum(w.size for w in ws)
+    if total == 0:
+        raise ValueError("weights holds no values")
+    return sum(int(np.sum(np.abs(w) <= tol)) for w in ws) / total

@@ -6,6 +6,9 @@
     batch_statistics_accuracy(net, x, t, 2)   # inference that (wrongly) uses the statistics of each batch
     steps_to(history, 0.95)                   # first update step at which the accuracy reaches a level
     step_time(net, x, t)                      # seconds for one forward and backward pass on a batch
+    learning_rate_sweep(x, t, lrs)            # final training accuracy with and without BN for each η
+    normalization_runs(x, t, xt, tt, 2)       # BN and layer norm trained with a given batch size
+    folded_network(net)                       # the same inference scores with BN folded into W and b
 
 The layer itself is ``course_lib.layers.BatchNorm``; the network option is
 ``MLP(..., batchnorm=True / "before" / "after")``.
@@ -17,13 +20,14 @@ import numpy as np
 
 from course_lib import data, optimizers
 from course_lib.gradcheck import numerical_gradient, relative_error
-from course_lib.layers import BatchNorm
+from course_lib.layers import BatchNorm, fold_batchnorm
 from course_lib.network import MLP
 from course_lib.experiments._shared import notes_mlp_sizes, train_surviving
 from course_lib.training import progress_bar
 
 __all__ = ["DEPTH5", "check_layer", "train_run", "weight_scale_grid", "batch_statistics_accuracy",
-           "steps_to", "step_time"]
+           "steps_to", "step_time", "learning_rate_sweep", "normalization_runs", "folded_network",
+           "NORMALIZATIONS"]
 
 #: The network of *Deep Learning from Scratch*'s batch-norm experiment: 784-100×5-10.
 DEPTH5 = notes_mlp_sizes(5)
@@ -61,8 +65,9 @@ def check_layer(x, gamma=None, beta=None, seed=0, h=1e-5):
 
 
 def train_run(x, t, x_test=None, t_test=None, *, batchnorm=True, init="he_normal", lr=0.1, epochs=5,
-              batch_size=100, seed=0, sizes=DEPTH5, activation="relu", optimizer="sgd", progress=False):
-    """Train one ``MLP(sizes, activation, init, batchnorm, seed)`` with ``optimizer`` at ``lr``.
+              batch_size=100, seed=0, sizes=DEPTH5, activation="relu", optimizer="sgd", progress=False,
+              layernorm=False):
+    """Train one ``MLP(sizes, activation, init, batchnorm, seed, layernorm)`` with ``optimizer`` at ``lr``.
 
     Returns (net, history) as ``training.train`` (one evaluation per epoch).
     If the loss overflows (NaN or ∞), the run stops there instead of raising:
@@ -70,7 +75,8 @@ def train_run(x, t, x_test=None, t_test=None, *, batchnorm=True, init="he_normal
     remaining evaluations repeat the accuracy the broken network has, so every
     run has the same number of evaluations.
     """
-    net = MLP(list(sizes), activation=activation, init=init, batchnorm=batchnorm, seed=seed)
+    net = MLP(list(sizes), activation=activation, init=init, batchnorm=batchnorm, seed=seed,
+              layernorm=layernorm)
     opt = optimizers.get(optimizer, lr=lr)
     hist, diverged_at = train_surviving(net, opt, x, t, x_test=x_test, t_test=t_test, epochs=epochs,
                                         batch_size=batch_size, seed=seed, progress=progress)
@@ -179,6 +185,77 @@ def step_time(net, x, t, repeats=30):
             times.append(time.perf_counter() - start)
     return float(np.median(times))
 
+
+
+def learning_rate_sweep(x, t, lrs, *, labels=None, init="he_normal", epochs=5, batch_size=100, seed=0,
+                        sizes=DEPTH5, progress=False):
+    """For each learning rate η in ``lrs``, train the same network with and without BN (``train_run``:
+    SGD, the same seed and mini-batches) and keep the training accuracy after ``epochs`` epochs.
+
+    ``labels`` maps a series name to the MLP's batchnorm option (default {"no BN": False, "BN": True}).
+    Returns {"lrs": array, "final": name -> array (len(lrs),), "diverged_at": name -> list (update
+    step where the loss overflowed, or None), "best_lr": name -> the η with the highest final accuracy}.
+    """
+    lrs = np.asarray(lrs, dtype=np.float64).ravel()
+    if lrs.size == 0 or np.any(~np.isfinite(lrs)) or np.any(lrs <= 0):
+        raise ValueError(f"lrs must be positive learning rates, e.g. [0.01, 0.1, 1.0]; got {lrs}")
+    labels = {"no BN": False, "BN": True} if labels is None else dict(labels)
+    final = {name: [] for name in labels}
+    diverged = {name: [] for name in labels}
+    with progress_bar(total=lrs.size * len(labels), desc="learning-rate sweep", enabled=progress) as bar:
+        for lr in lrs:
+            for name, option in labels.items():
+                _, hist = train_run(x, t, batchnorm=option, init=init, lr=float(lr), epochs=epochs,
+                                    batch_size=batch_size, seed=seed, sizes=sizes)
+                final[name].append(float(hist["train_acc"][-1]))
+                diverged[name].append(hist["diverged_at"])
+                bar.update(1)
+    final = {name: np.array(v) for name, v in final.items()}
+    return {"lrs": lrs, "final": final, "diverged_at": diverged,
+            "best_lr": {name: float(lrs[int(np.argmax(v))]) for name, v in final.items()}}
+
+
+#: The normalisations ``normalization_runs`` compares: name -> MLP keywords.
+NORMALIZATIONS = {"BN": {"batchnorm": True}, "LayerNorm": {"batchnorm": False, "layernorm": True}}
+
+
+def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerNorm"), lr=0.01, epochs=1,
+                       seed=0, sizes=DEPTH5):
+    """Train one network per normalisation in ``kinds`` (names of ``NORMALIZATIONS``: batch norm, which
+    normalises each unit over the batch, or layer norm, which normalises each example over its units)
+    with mini-batches of ``batch_size`` rows, SGD at ``lr``; otherwise as ``train_run``.
+
+    Returns {name: (net, history)}; history["test_acc"][-1] is the inference-mode test accuracy at the end.
+    """
+    unknown = [k for k in kinds if k not in NORMALIZATIONS]
+    if unknown or not kinds:
+        raise ValueError(f"kinds must name some of {list(NORMALIZATIONS)}, got {list(kinds)}")
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 2:
+        raise ValueError(f"batch_size must be an integer >= 2 (batch norm cannot train on one row), "
+                         f"got {batch_size!r}")
+    return {name: train_run(x, t, x_test, t_test, init="he_normal", lr=lr, epochs=epochs, batch_size=batch_size,
+                            seed=seed, sizes=sizes, **NORMALIZATIONS[name])
+            for name in kinds}
+
+
+def folded_network(net):
+    """A network without batch norm whose inference-mode scores are ``net``'s: each Dense → BN pair
+    becomes one Dense layer with W' = W·s, b' = (b − μ_run)·s + β, s = γ/√(σ²_run + ε)
+    (``layers.fold_batchnorm``). ``net`` must put BN before the activation (``batchnorm="before"``).
+    """
+    if net.batchnorm != "before":
+        raise ValueError(f"folding needs batch norm right after each Dense layer (MLP(batchnorm=True) or "
+                         f"'before'); this network has batchnorm={net.batchnorm!r}")
+    if isinstance(net.activation, str):
+        raise ValueError(f"folded_network supports elementwise activations by name, not {net.activation!r}")
+    folded = MLP(net.sizes, activation=net.activation, batchnorm=False, seed=0, dtype=net.dtype)
+    for key in folded.params:
+        folded.params[key][...] = net.params[key]
+    for i, bn in enumerate(net.batchnorm_layers(), start=1):
+        W, b = fold_batchnorm(net.params[f"W{i}"], net.params[f"b{i}"], net.params[f"gamma{i}"],
+                              net.params[f"beta{i}"], bn.running_mean, bn.running_var, bn.eps)
+        folded.params[f"W{i}"][...], folded.params[f"b{i}"][...] = W, b
+    return folded
 
 # ---------------------------------------------------------------- the explorer's runs
 

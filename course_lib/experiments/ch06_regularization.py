@@ -1,5 +1,8 @@
-"""Chapter 06's experiments: a small net on two noisy moons, trained with L2, dropout or max-norm."""
+"""Chapter 06's experiments: a small net on two noisy moons, trained with L2, dropout or max-norm;
+early stopping with the validation loss recorded beside the validation accuracy it watches."""
 import functools
+
+import numpy as np
 
 from course_lib import data, optimizers, regularization
 from course_lib.network import MLP
@@ -39,3 +42,37 @@ def moons_label(weight_decay=0.0, dropout=0.0, max_norm=None):
     parts = [f"L2 λ={weight_decay:g}" if weight_decay else "", f"dropout {dropout:g}" if dropout else "",
              f"max-norm c={max_norm:g}" if max_norm else ""]
     return " + ".join(p for p in parts if p) or "no regularization"
+
+
+def early_stopping_run(x, t, x_val, t_val, sizes, *, lr=0.1, epochs=200, patience=10, batch_size=100, seed=0):
+    """Train ``MLP(sizes, seed=seed)`` with SGD at ``lr`` and ``training.train``'s early stopping: stop after
+    ``patience`` epochs without a higher validation accuracy and restore the weights of the best epoch.
+
+    Every epoch (and before training) it also records the validation loss, the mean cross-entropy
+    L_val = −(1/N) Σ_n log softmax(s_n)[t_n] on (x_val, t_val) in inference mode — the quantity
+    Keras's EarlyStopping watches by default (``monitor="val_loss"``). Returns a dict:
+
+    net                  the network with the restored (best) weights
+    history              train's history plus "val_loss" (one value per epoch, from epoch 0)
+    best_epoch           the epoch whose weights were restored (first highest validation accuracy)
+    stop_epoch           the epoch after which training stopped
+    val_loss_best_epoch  the epoch of the lowest validation loss
+    """
+    if x_val is None or t_val is None or len(x_val) == 0:
+        raise ValueError("early stopping needs a validation set (x_val, t_val) split off the training data")
+    if not isinstance(patience, (int, np.integer)) or patience < 1:
+        raise ValueError(f"patience must be a positive integer (epochs without improvement), got {patience!r}")
+    net = MLP(list(sizes), seed=seed)
+    per_epoch = len(x) // min(batch_size, len(x))
+    val_loss = [net.loss(x_val, t_val)]
+
+    def record(step, net):
+        if (step + 1) % per_epoch == 0:
+            val_loss.append(net.loss(x_val, t_val))
+
+    history = train(net, optimizers.get("sgd", lr=lr), x, t, x_val=x_val, t_val=t_val, epochs=epochs,
+                    batch_size=batch_size, seed=seed, early_stopping=patience, progress=False, callback=record)
+    history["val_loss"] = np.array(val_loss)
+    return {"net": net, "history": history, "best_epoch": int(np.argmax(history["val_acc"])),
+            "stop_epoch": int(history["eval_step"][-1] // per_epoch),
+            "val_loss_best_epoch": int(np.argmin(history["val_loss"]))}

@@ -42,8 +42,8 @@ from course_lib.plots._style import (FIGSIZE, FONT_MIN, LINESTYLES, MARKERS, MAX
 from course_lib.plots.bars import layer_bars, plot_gradient_profile, ranked_bars
 from course_lib.plots.contours import (contour_grid, contour_levels, paths_grid, paths_on_contour,
                                        plot_effective_steps, plot_playground)
-from course_lib.plots.curves import (curves, ema, grid_of_curves, lines, lr_range_plot, plot_bn_runs, schedule_plot,
-                                     train_test)
+from course_lib.plots.curves import (curves, early_stopping_curves, ema, grid_of_curves, lines, lr_range_plot,
+                                     plot_bn_runs, schedule_plot, train_test)
 from course_lib.plots.functions import (activation_histograms, function_and_derivative, function_grid,
                                         plot_activation_curves, plot_neuron)
 from course_lib.plots.regions import decision_boundary, plot_regularized_moons, plot_search_region, scatter_trials
@@ -51,6 +51,7 @@ from course_lib.plots.regions import decision_boundary, plot_regularized_moons, 
 __all__ = ["alt_text", "describe", "set_alt", "PALETTE", "LINESTYLES", "MARKERS", "FONT_MIN", "FIGSIZE", "STYLE", "MAX_FIGSIZE", "SlideFigure", "slide_style", "subplots", "ema", "contour_levels",
            "activation_histograms", "function_grid", "function_and_derivative",
            "paths_on_contour", "paths_grid", "curves", "train_test", "lines", "grid_of_curves",
+           "early_stopping_curves",
            "layer_bars", "ranked_bars", "decision_boundary", "scatter_trials", "schedule_plot",
            "plot_neuron", "plot_gradient_profile", "plot_activation_curves", "contour_grid", "plot_playground",
            "plot_effective_steps", "plot_bn_runs", "plot_regularized_moons", "plot_search_region",

@@ -272,6 +272,43 @@ def schedule_plot(steps, lrs, ax=None, title="Learning-rate schedules", logy=Fal
     return fig
 
 
+@styled
+def early_stopping_curves(history, best_epoch, stop_epoch, loss_best_epoch=None, figsize=(12.0, 3.8)):
+    """Early stopping in two panels against epochs: the validation loss (``history["val_loss"]``, one
+    value per epoch from epoch 0) and the training and validation accuracy, each with vertical
+    lines at ``best_epoch`` (the weights restored), ``stop_epoch`` (where training stopped) and,
+    if given, ``loss_best_epoch`` (the lowest validation loss)."""
+    if not isinstance(history, Mapping) or "val_loss" not in history or "val_acc" not in history:
+        raise ValueError("history must come from an early-stopping run with 'val_loss' and 'val_acc' "
+                         "(experiments.ch06_regularization.early_stopping_run)")
+    loss = np.asarray(history["val_loss"], dtype=np.float64)
+    if not 0 <= best_epoch <= stop_epoch < loss.size:
+        raise ValueError(f"need 0 <= best_epoch <= stop_epoch < {loss.size} (epochs recorded), got "
+                         f"best_epoch={best_epoch}, stop_epoch={stop_epoch}")
+    fig, axes = slide_figure(figsize, 1, 2)
+    ax_loss, ax_acc = axes[0]
+    epochs = np.arange(loss.size)
+    ax_loss.plot(epochs, loss, color=style_of(1)[0], label="validation loss")
+    for key, name, i in (("train_acc", "training", 0), ("val_acc", "validation", 1)):
+        ax_acc.plot(epochs, np.asarray(history[key]), color=style_of(i)[0], ls=style_of(i)[1], label=name)
+    marks = [(best_epoch, "best validation accuracy (restored)", "-"), (stop_epoch, "stopped", ":")]
+    if loss_best_epoch is not None:
+        marks.append((loss_best_epoch, "lowest validation loss", "--"))
+    lines_ = []
+    for ax in (ax_loss, ax_acc):
+        lines_ = [ax.axvline(epoch, color="black", ls=ls, lw=1.2, label=f"{label}: epoch {epoch}")
+                  for epoch, label, ls in marks]
+        ax.set_xlabel("epoch")
+    ax_loss.set_ylabel("validation loss (cross-entropy)")
+    ax_loss.set_title("The validation loss")
+    ax_acc.set_ylabel("accuracy")
+    ax_acc.set_title("The accuracy early stopping watches")
+    ax_loss.legend(handles=ax_loss.lines[:1], loc="upper right")
+    ax_acc.legend(handles=ax_acc.lines[:2], loc="lower right")
+    fig.legend(handles=lines_, loc="outside lower center", ncol=len(lines_), frameon=False)
+    return fig
+
+
 # ------------------------------------------------------------ explorers
 
 def plot_bn_runs(runs, std: float, lr: float):

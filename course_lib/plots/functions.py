@@ -1,6 +1,7 @@
 """Activation histograms, activation functions with their derivatives, a single neuron."""
 from collections.abc import Mapping
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
 from course_lib import activations
@@ -29,7 +30,7 @@ def _data_range(layers):
 
 @styled
 def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None,
-                          xlabel="activation value", ymax=None, figsize=None, stat_names=("μ", "σ")):
+                          xlabel="activation value", ymax=None, figsize=None, stat_names=("μ", "σ"), per_panel=False):
     """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
 
     ``acts`` is a list of arrays (one row, one array a layer) or a dict
@@ -42,6 +43,9 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     99.5 % quantile of the row's values (μ and σ still use every value).
     ``ymax`` caps the y axis (e.g. 0.1 to see past ReLU's spike at 0).
     ``labels`` replaces the panel titles "layer 1", "layer 2", ....
+    ``per_panel=True`` gives every panel its own x range (its own quantiles; y stays shared along a
+    row), so a layer whose values are spread wide is not flattened next to a narrow spike in
+    another panel: each histogram fills its panel and σ tells the scale.
     Non-finite values are left out of the bars and of μ, σ. ``stat_names`` are the two
     symbols printed for the mean and the std (e.g. ("mean", "std") where σ is the sigmoid).
     """
@@ -76,7 +80,8 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
     nrows = len(data)
     if figsize is None:
         figsize = (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
-    fig, axes = slide_figure(figsize, nrows, ncols, sharex="row" if range is None else True, sharey="row")
+    sharex = False if per_panel else ("row" if range is None else True)
+    fig, axes = slide_figure(figsize, nrows, ncols, sharex=sharex, sharey="row")
     for r, (row, layers) in enumerate(data.items()):
         if range is None:
             lo, hi = _data_range(layers)
@@ -84,6 +89,10 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
         colour = PALETTE[r % len(PALETTE)]
         for c, v in enumerate(layers):
             ax = axes[r, c]
+            if per_panel and range is None:
+                lo, hi = _data_range([v])
+                edges = np.linspace(lo, hi, int(bins) + 1)
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
             inside = v[(v >= lo) & (v <= hi)]
             weights = np.full(inside.size, 1.0 / max(v.size, 1))
             ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)

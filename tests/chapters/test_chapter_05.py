@@ -13,13 +13,43 @@ from course_lib import data, layers, widgets  # noqa: E402
 from course_lib.experiments import ch05_batch_normalization as experiment  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
 from course_lib.network import MLP  # noqa: E402
+from claims import stale_quotes, unchecked  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
 CHAPTER = NOTEBOOKS / "solutions" / "05_batch_normalization.ipynb"
-VARIABLES = ["FULL_RUN", "pre_std", "normalized_stats", "identity_error", "grad_errors", "net_grad_errors",
-             "bias_grad_before_bn", "steps_to_95", "ms_per_step", "grid", "learns", "var_over_eps",
-             "update_ratio", "final_train", "final_test", "running_gap", "batch_sizes", "acc_random",
-             "acc_by_class", "running_acc", "placement"]
+VARIABLES = ["FULL_RUN", "PICTURE_STD", "pre_std", "normalized_stats", "identity_error", "grad_errors",
+             "net_grad_errors", "bias_grad_before_bn", "worst_grad_error", "steps_to_95", "ms_per_step",
+             "step_gain", "step_cost", "loss_jump", "early_loss", "grid", "grid_seconds", "learns",
+             "usable_decades", "mean_over_scales", "var_over_eps", "update_ratio", "bn_fast", "lr_sweep",
+             "sweep_best", "blown", "final_train", "final_test", "bn_vs_plain", "running_gap", "batch_sizes",
+             "acc_random", "acc_by_class", "running_acc", "fold_error", "fold_same", "placement",
+             "placement_diff", "ln_grad_error", "norm_test", "ln_alone_error"]
+
+#: The claims of the "What you should see" and summary cells that are not printed from variables,
+#: each with the test that asserts it under the notebook's seeded settings.
+QUOTED = {
+    "BN standardises every unit, and γ and β can undo it": "test_the_algorithm_normalises_and_gamma_beta_can_undo_it",
+    "A zero bias gradient is why the biases in front of BN are left out": "test_backward_pass_matches_central_differences",
+    "With BN the loss falls faster from the first steps and the spike of the plain run is missing":
+        "test_claim_1_bn_trains_faster",
+    "did not make BN generalise better here": "test_claim_3_no_regularisation_measured",
+    "the folded network gives the same scores up to float32 rounding, and the same predictions":
+        "test_folding_bn_into_the_layer_before",
+    "**Faster per update:** fewer steps to 95 % training accuracy, and training at learning rates where the plain "
+    "network overflows; each step costs more": "test_summary_faster_per_update",
+    "the usable range of weight stds widens from one scale to several decades; ε and an effective learning rate "
+    "that falls as the weights grow set the limits, and at η = 0.01 the plain net is ahead at its own best scale":
+        "test_claim_2_weight_scale_grid",
+    "the batch statistics of a batch of one are useless (x̂ = 0), of small or one-class batches ruinous":
+        "test_running_statistics_and_inference_with_batch_statistics",
+    "at batch 2 it trains where BN fails": "test_layer_normalisation_does_not_depend_on_the_batch",
+}
+
+
+def test_every_claim_is_printed_or_checked():
+    assert not unchecked(CHAPTER, QUOTED), unchecked(CHAPTER, QUOTED)
+    assert not stale_quotes(CHAPTER, QUOTED), stale_quotes(CHAPTER, QUOTED)
+    assert all(name in globals() for name in QUOTED.values())
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +66,11 @@ def test_default_is_the_reduced_run(nb):
 
 def test_picture_first_without_bn_the_inputs_shrink_with_bn_they_do_not(nb):
     plain, bn = nb["pre_std"]["without BN"], nb["pre_std"]["with BN"]
-    assert plain[-1] < 0.05 * plain[0]                       # ~80x smaller by layer 5
+    assert plain[-1] < 0.01 * plain[0]                       # > 1000x smaller by layer 5
     assert all(b > a for a, b in zip(plain[1:], plain[:-1]))  # shrinking at every layer
     np.testing.assert_allclose(bn, 1.0, atol=0.01)
+    scales = np.array(nb["grid"]["scales"])                  # "section 4 trains this very network"
+    assert np.isclose(scales, nb["PICTURE_STD"]).sum() == 1
 
 
 def test_the_algorithm_normalises_and_gamma_beta_can_undo_it(nb):
@@ -57,6 +89,7 @@ def test_backward_pass_matches_central_differences(nb):
         assert {"gamma1", "beta1", "W2", "gamma2", "beta2", "W3"} <= set(errors)
         assert max(errors.values()) < 1e-6, (where, errors)
     assert nb["bias_grad_before_bn"] < 1e-12
+    assert nb["worst_grad_error"] < 1e-8
 
 
 def test_claim_1_bn_trains_faster(nb):
@@ -65,6 +98,8 @@ def test_claim_1_bn_trains_faster(nb):
     assert steps["BN"] <= steps["no BN"] / 2
     assert steps["BN after ReLU"] <= steps["no BN"] / 2
     assert all(ms > 0 for ms in nb["ms_per_step"].values())
+    assert nb["early_loss"]["BN"] < 0.8 * nb["early_loss"]["no BN"]        # falls faster from the first steps
+    assert nb["loss_jump"]["no BN"] > 3 and nb["loss_jump"]["BN"] < 1.5    # the plain run's spike; none with BN
 
 
 def test_claim_2_weight_scale_grid(nb):
@@ -78,9 +113,13 @@ def test_claim_2_weight_scale_grid(nb):
     assert np.median(bn) > np.median(plain) + 0.4
     assert grid["diverged_at"]["no BN"][0] is not None      # std 1 without BN overflows
     assert all(d is None for d in grid["diverged_at"]["BN"])
-    # the honest part: BN fails at both ends too, so the spread over scales is not much smaller
-    assert abs(bn.std() - plain.std()) < 0.1
+    assert nb["learns"]["no BN"] == 1 and nb["usable_decades"]["BN"] >= 2    # one scale -> several decades
+    assert nb["mean_over_scales"]["BN"] > nb["mean_over_scales"]["no BN"] + 0.3
+    # the honest part: BN fails at both ends too, and at the plain net's best scale the plain net is ahead
     assert bn[0] < 0.7 and bn[-1] < 0.5
+    best = int(np.argmax(plain))
+    assert plain[best] > bn[best] + 0.05
+    assert nb["grid_seconds"] > 0
     curves = np.array(grid["curves"]["BN"])
     assert curves.shape == (6, 21)
 
@@ -88,13 +127,34 @@ def test_claim_2_weight_scale_grid(nb):
 def test_why_not_every_scale(nb):
     assert nb["var_over_eps"] < 0.2
     ratio = nb["update_ratio"]
-    assert ratio["1.0"] < ratio["0.025"] / 10 and ratio["1.0"] < 1e-3
+    assert ratio["BN, std 1"] < ratio["BN, std 0.025"] / 10
+    assert ratio["BN, best"] < ratio["no BN, best"] / 2       # BN's smaller effective step at a good scale ...
+    best = int(np.argmax(nb["grid"]["final"]["no BN"]))
+    assert nb["bn_fast"]["train_acc"][-1] > nb["grid"]["final"]["no BN"][best]   # ... which a larger η undoes
+
+
+def test_bn_allows_a_larger_learning_rate(nb):
+    sweep = nb["lr_sweep"]
+    np.testing.assert_allclose(sweep["lrs"], [0.01, 0.03, 0.1, 0.3, 1.0])
+    assert sweep["best_lr"]["BN"] > sweep["best_lr"]["no BN"]
+    assert nb["sweep_best"]["BN"] > nb["sweep_best"]["no BN"] + 0.1
+    assert nb["blown"] == [1.0]                                  # the plain net overflows at η = 1 ...
+    assert sweep["final"]["BN"][-1] > 0.9                        # ... where BN trains
+
+
+def test_summary_faster_per_update(nb):
+    assert nb["step_gain"] > 2                                  # fewer steps to 95 %
+    assert nb["blown"] and all(sweep_acc > 0.9 for lr, sweep_acc in zip(nb["lr_sweep"]["lrs"],
+                                                                       nb["lr_sweep"]["final"]["BN"])
+                               if lr in nb["blown"])
+    assert nb["step_cost"] > 1                                  # each step costs more
 
 
 def test_claim_3_no_regularisation_measured(nb):
     assert nb["final_train"]["no BN"] >= 0.99 and nb["final_train"]["BN"] >= 0.99
     gap = nb["final_test"]["no BN"] - nb["final_test"]["BN"]
-    assert 0.01 < gap < 0.06                                 # "about 3 points lower"
+    assert 0.01 < gap < 0.06                                 # BN did not generalise better
+    assert nb["bn_vs_plain"] == pytest.approx(-gap)
 
 
 def test_running_statistics_and_inference_with_batch_statistics(nb):
@@ -111,11 +171,24 @@ def test_running_statistics_and_inference_with_batch_statistics(nb):
     assert all(acc_sorted[b] < acc_random[b] for b in sizes)
 
 
+def test_folding_bn_into_the_layer_before(nb):
+    assert nb["fold_error"] < 1e-4 and nb["fold_same"] is True
+
+
+def test_layer_normalisation_does_not_depend_on_the_batch(nb):
+    assert nb["ln_grad_error"] < 1e-7
+    (bn2, bn100), (ln2, ln100) = nb["norm_test"]["BN"], nb["norm_test"]["LayerNorm"]
+    assert bn2 < 0.3 and ln2 > bn2 + 0.4                       # batch 2: BN fails, layer norm trains
+    assert bn100 > 0.85 and ln100 > 0.85
+    assert nb["ln_alone_error"] < 1e-5                          # an example's scores ignore the rest of the batch
+
+
 def test_placement_before_or_after(nb):
     p = nb["placement"]
     for name in ("BN", "BN after ReLU"):
         assert p[name]["steps to 99 % train"] <= p["no BN"]["steps to 99 % train"] / 2
     assert abs(p["BN"]["test accuracy"] - p["BN after ReLU"]["test accuracy"]) < 0.02
+    assert nb["placement_diff"] < 0.02
 
 
 # ---------------------------------------------------------------- exercise checks
@@ -325,3 +398,42 @@ def test_step_time_is_positive_and_changes_nothing(mnist):
     np.testing.assert_array_equal(net.batchnorm_layers()[0].running_mean, 0)
     with pytest.raises(ValueError, match="repeats"):
         experiment.step_time(net, x[:50], t[:50], repeats=0)
+
+
+
+def test_learning_rate_sweep_shapes_and_validation(mnist):
+    x, t, _, _ = mnist
+    sweep = experiment.learning_rate_sweep(x, t, [0.05, 5.0], sizes=(784, 20, 20, 10), epochs=3)
+    assert set(sweep["final"]) == {"no BN", "BN"} and sweep["final"]["BN"].shape == (2,)
+    assert len(sweep["diverged_at"]["no BN"]) == 2
+    assert sweep["best_lr"] == {"no BN": 0.05, "BN": 5.0}         # η = 5 ruins the plain net, not BN
+    assert sweep["final"]["BN"][1] > sweep["final"]["no BN"][1] + 0.3
+    for bad in ([], [0.1, 0.0], [np.inf]):
+        with pytest.raises(ValueError, match="positive learning rates"):
+            experiment.learning_rate_sweep(x, t, bad)
+
+
+def test_normalization_runs(mnist):
+    x, t, xt, tt = mnist
+    runs = experiment.normalization_runs(x, t, xt, tt, 4, sizes=(784, 16, 10), lr=0.05)
+    assert set(runs) == {"BN", "LayerNorm"}
+    net, hist = runs["LayerNorm"]
+    assert net.layernorm and not net.batchnorm and hist["test_acc"].shape == (2,)
+    assert runs["BN"][0].batchnorm == "before"
+    with pytest.raises(ValueError, match="kinds must name some of"):
+        experiment.normalization_runs(x, t, xt, tt, 4, kinds=("GroupNorm",))
+    with pytest.raises(ValueError, match="integer >= 2"):
+        experiment.normalization_runs(x, t, xt, tt, 1)
+
+
+def test_folded_network(mnist):
+    x, t, xt, _ = mnist
+    net, _ = experiment.train_run(x, t, batchnorm=True, lr=0.1, epochs=2, sizes=(784, 30, 20, 10))
+    folded = experiment.folded_network(net)
+    assert not folded.batchnorm_layers() and "gamma1" not in folded.params
+    np.testing.assert_allclose(folded.predict(xt), net.predict(xt), rtol=1e-4, atol=1e-4)
+    wrong = experiment.folded_network(net)
+    wrong.params["b1"] += 1.0                                     # the check can fail
+    assert not np.allclose(wrong.predict(xt), net.predict(xt), atol=1e-3)
+    with pytest.raises(ValueError, match="batch norm right after each Dense layer"):
+        experiment.folded_network(MLP([784, 10, 10], batchnorm="after"))

@@ -13,11 +13,40 @@ from course_lib.exercises import run_check  # noqa: E402
 from course_lib.gradcheck import numerical_gradient  # noqa: E402
 from course_lib.network import MLP  # noqa: E402
 from course_lib.training import train  # noqa: E402
+from claims import stale_quotes, unchecked  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
 CHAPTER = NOTEBOOKS / "solutions" / "06_regularization.ipynb"
-VARIABLES = ["final", "gap_plain", "gaps", "tests", "loss_check", "formula_error", "weight_std", "fast_test",
-             "mc_error", "stop_epoch", "best_epoch", "es_test", "maxnorm_test", "mnist_largest", "moons_scores"]
+VARIABLES = ["final", "gap_plain", "test_at", "gaps", "tests", "vals", "loss_check", "formula_error", "weight_std",
+             "zeros", "tiny", "l1_val", "val_final", "chosen", "chosen_test", "lead", "ahead_from", "fast_test",
+             "mc_error", "single_error", "stop_epoch", "best_epoch", "loss_best_epoch", "loss_rise", "es_test",
+             "val_cost", "maxnorm_test", "mnist_largest", "moons_scores"]
+
+#: The claims of the "What you should see" and summary cells that are not printed from variables,
+#: each with the test that asserts it under the notebook's seeded settings.
+QUOTED = {
+    "The training curve reaches the top while the test curve stays well under it":
+        "test_300_images_are_memorised_but_test_accuracy_stalls",
+    "300 images are memorised by a deep net": "test_300_images_are_memorised_but_test_accuracy_stalls",
+    "the difference and the penalty agree, and the gradient differs from λ = 0 by exactly λ·W":
+        "test_weight_decay_formula_matches_the_network",
+    "The gap shrinks with λ = 0.1 (printed)": "test_weight_decay_closes_the_gap_but_lowers_test_accuracy",
+    "λ = 0.1 is so strong here that the network cannot even fit its 300 training images":
+        "test_weight_decay_closes_the_gap_but_lowers_test_accuracy",
+    "A smaller gap is not a better model.": "test_weight_decay_closes_the_gap_but_lowers_test_accuracy",
+    "training without decay leaves the weights close to their initial spread (He's σ = √(2/n_in)), and λ = 0.1 "
+    "pulls every layer's weights towards zero": "test_weight_decay_shrinks_every_layer",
+    "**L1** adds λ·Σ|w| and sets many weights to exactly zero": "test_l1_sets_weights_to_exactly_zero",
+    "only the right *amount* raised accuracy on new data: λ = 0.1 underfits, dropout needed a larger learning rate":
+        "test_dropout_helps_at_a_larger_learning_rate",
+    "doubtful predictions are wrong far more often": "test_mc_dropout_doubt_flags_errors",
+}
+
+
+def test_every_claim_is_printed_or_checked():
+    assert not unchecked(CHAPTER, QUOTED), unchecked(CHAPTER, QUOTED)
+    assert not stale_quotes(CHAPTER, QUOTED), stale_quotes(CHAPTER, QUOTED)
+    assert all(name in globals() for name in QUOTED.values())
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +60,8 @@ def test_300_images_are_memorised_but_test_accuracy_stalls(chapter):
     assert chapter["final"]["train"] >= 0.99
     assert 0.6 < chapter["final"]["test"] < 0.9
     assert chapter["gap_plain"] > 0.1
+    at = chapter["test_at"]                                     # the test curve still creeps up
+    assert at["200"] > at["50"] + 0.05
 
 
 def test_weight_decay_formula_matches_the_network(chapter):
@@ -44,6 +75,8 @@ def test_weight_decay_closes_the_gap_but_lowers_test_accuracy(chapter):
     gaps, tests = chapter["gaps"], chapter["tests"]
     assert gaps["λ = 0.1"] < gaps["λ = 0"] - 0.03
     assert tests["λ = 0.1"] < tests["λ = 0"] - 0.03            # underfitting: the honest point
+    assert chapter["vals"]["λ = 0.1"] < chapter["vals"]["λ = 0"] - 0.03
+    assert gaps["λ = 0.1"] + tests["λ = 0.1"] < 0.95            # it cannot fit its own training images
 
 
 def test_weight_decay_shrinks_every_layer(chapter):
@@ -54,26 +87,46 @@ def test_weight_decay_shrinks_every_layer(chapter):
         assert s2 < 0.75 * s1                                   # with λ = 0.1: clearly smaller
 
 
+def test_l1_sets_weights_to_exactly_zero(chapter):
+    zeros = chapter["zeros"]
+    l1 = next(name for name in zeros if name.startswith("L1"))
+    assert zeros[l1] > 0.5
+    assert zeros["λ = 0"] == 0 and zeros["L2 λ = 0.1"] == 0
+    assert chapter["tiny"]["L2 λ = 0.1"] < 0.05                # L2 makes weights small, not zero
+    assert abs(chapter["l1_val"]["L1"] - chapter["l1_val"]["λ = 0"]) < 0.05
+
+
 def test_dropout_at_lr_001_narrows_the_gap_but_learns_slowly(chapter):
-    gaps, tests = chapter["gaps"], chapter["tests"]
+    gaps, tests, vals = chapter["gaps"], chapter["tests"], chapter["vals"]
     assert gaps["dropout 0.2"] < gaps["λ = 0"] - 0.01
     assert tests["dropout 0.2"] < tests["λ = 0"]
+    assert vals["dropout 0.2"] < vals["λ = 0"] - 0.1
 
 
 def test_dropout_helps_at_a_larger_learning_rate(chapter):
-    assert chapter["fast_test"]["dropout 0.2"] > chapter["fast_test"]["no dropout"] + 0.005
+    assert chapter["chosen"] == [0.1, "dropout 0.2"]             # chosen on the validation set
+    assert chapter["lead"][-1] > 0.005 and chapter["ahead_from"] is not None
+    assert chapter["ahead_from"] <= 160                        # ahead for at least the last fifth
+    assert chapter["chosen_test"] == chapter["fast_test"]["dropout 0.2"]
+    assert chapter["tests"]["λ = 0.1"] < chapter["tests"]["λ = 0"]   # λ = 0.1 underfits
 
 
 def test_mc_dropout_doubt_flags_errors(chapter):
     err = chapter["mc_error"]
     assert err["least doubtful 20 %"] < 0.05
     assert err["most doubtful 20 %"] > 0.25
+    assert err["most doubtful 20 %"] > 5 * err["least doubtful 20 %"]
+    single = chapter["single_error"]                            # one pass ranks them about as well
+    assert abs(single["most doubtful 20 %"] - err["most doubtful 20 %"]) < 0.1
 
 
 def test_early_stopping_stops_early_at_the_same_test_accuracy(chapter):
     assert chapter["stop_epoch"] < 120
     assert chapter["best_epoch"] < chapter["stop_epoch"]
     assert chapter["es_test"] > chapter["fast_test"]["no dropout"] - 0.02
+    assert chapter["loss_best_epoch"] < chapter["best_epoch"]    # the loss turned before the accuracy peaked
+    assert chapter["loss_rise"] > 1.05
+    assert 0 < chapter["val_cost"] < 0.1                          # a validation split of the 300 costs accuracy
 
 
 def test_max_norm_and_the_2d_regularizers_raise_test_accuracy(chapter):
@@ -296,3 +349,19 @@ def test_mc_dropout_keeps_batchnorm_statistics():
     regularization.mc_dropout(net, np.random.default_rng(1).normal(size=(20, 5)) + 3, samples=3)
     for b, bn in zip(before, net.batchnorm_layers()):
         np.testing.assert_array_equal(b, bn.running_mean)
+
+
+def test_early_stopping_run_records_the_validation_loss_and_restores_the_best_epoch():
+    from course_lib import data
+    from course_lib.experiments import ch06_regularization as experiment
+    (x, t), _ = data.load_mnist()
+    r = experiment.early_stopping_run(x[:200], t[:200], x[200:500], t[200:500], [784, 30, 10], lr=0.5,
+                                      epochs=40, patience=3)
+    h = r["history"]
+    assert h["val_loss"].shape == h["val_acc"].shape == (r["stop_epoch"] + 1,)
+    assert r["best_epoch"] == int(np.argmax(h["val_acc"])) <= r["stop_epoch"] < 40
+    assert r["net"].accuracy(x[200:500], t[200:500]) == pytest.approx(h["val_acc"][r["best_epoch"]])  # restored
+    assert r["val_loss_best_epoch"] == int(np.argmin(h["val_loss"]))
+    assert h["val_loss"][0] == pytest.approx(MLP([784, 30, 10], seed=0).loss(x[200:500], t[200:500]))
+    with pytest.raises(ValueError, match="patience"):
+        experiment.early_stopping_run(x[:200], t[:200], x[200:500], t[200:500], [784, 10], patience=0)

@@ -150,6 +150,19 @@ def test_activation_histograms_rows_and_ranges():
     assert all(len(ax.patches) == 10 for ax in panels)
 
 
+def test_activation_histograms_per_panel_scales():
+    """A wide layer next to a narrow spike: with per_panel each panel fits its own values."""
+    rng = np.random.default_rng(0)
+    acts = [rng.normal(0, 1, 5000), rng.normal(0, 0.01, 5000)]
+    shared = _panels(plots.activation_histograms(acts, "shared"))
+    own = _panels(check_figure(plots.activation_histograms(acts, "own", per_panel=True)))
+    assert shared[0].get_xlim() == shared[1].get_xlim()
+    assert max(p.get_height() for p in shared[1].patches) > 0.5      # the narrow layer: one tall bar
+    assert own[1].get_xlim()[1] < 0.1 * own[0].get_xlim()[1]           # the narrow layer's own range
+    tallest = [max(p.get_height() for p in ax.patches) for ax in own]
+    assert max(tallest) < 2 * min(tallest)                            # both fill their panels alike
+
+
 def test_activation_histograms_drop_non_finite_values():
     a = np.array([0.1, 0.2, np.nan, np.inf, 0.3])
     fig = plots.activation_histograms([a], "t", range=(0, 1))
@@ -606,3 +619,17 @@ def test_lr_range_plot_marks_the_minimum_and_the_suggestion():
     assert lo < r["smoothed"].min()
     with pytest.raises(TypeError, match="search.lr_range_test"):
         plots.lr_range_plot({"lr": [1, 2]})
+
+
+def test_early_stopping_curves_mark_the_epochs():
+    rng = np.random.default_rng(0)
+    hist = {"val_loss": np.linspace(2, 0.5, 12) + rng.uniform(0, 0.1, 12),
+            "train_acc": np.linspace(0.1, 1, 12), "val_acc": np.linspace(0.1, 0.8, 12)}
+    fig = check_figure(plots.early_stopping_curves(hist, 8, 11, loss_best_epoch=6))
+    marked = sorted({line.get_xdata()[0] for ax in fig.axes for line in ax.lines if line.get_color() == "black"})
+    assert marked == [6, 8, 11]
+    assert "epoch 8" in " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    with pytest.raises(ValueError, match="best_epoch <= stop_epoch"):
+        plots.early_stopping_curves(hist, 11, 8)
+    with pytest.raises(ValueError, match="'val_loss'"):
+        plots.early_stopping_curves({"val_acc": [0.1]}, 0, 0)
