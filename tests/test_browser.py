@@ -582,54 +582,66 @@ def test_every_explorer_redraws(chapter: ChapterRun, shots):
     problems, start = [], time.monotonic()
     for explorer in explorers:
         root = page.locator(f"[data-course-explorer='{explorer['explorer']}']")
-        where = f"explorer in cell {explorer['cell']}"
         root.scroll_into_view_if_needed()
-        root.screenshot(path=shots / f"{name}-explorer{explorer['explorer']}-0-start.png")
-        seen = set(root.evaluate(_TRACEBACKS_JS))     # each traceback is reported once
-        problems += [f"{where}: error output before any control moved:\n{text}" for text in seen]
-        for control in explorer["controls"]:
-            what = f"{where}, {control['kind'][7:]} {control['label']!r}"
-            locator = root.locator(f"[data-course-control='{control['index']}']")
-            mark = chapter.log.mark()
-            changed, actions = False, []
-            for attempt in range(2):
-                before = root.evaluate(_FINGERPRINT_JS)
-                try:
-                    actions.append(_move(page, locator, control["kind"], attempt))
-                except NotImplementedError as error:
-                    problems.append(f"{what}: {error}")
-                    break
-                try:
-                    page.wait_for_function(
-                        f"([root, before]) => ({_FINGERPRINT_JS})(root) !== before",
-                        arg=[root.element_handle(), before], timeout=REDRAW_TIMEOUT * 1000 / 2)
-                    changed = True
-                except Exception:
-                    continue
-                _wait_settled(page, REDRAW_TIMEOUT)
-                # the redraw may come in steps (clear_output(wait=True), then the figure)
-                while True:
-                    settled = root.evaluate(_FINGERPRINT_JS)
-                    page.wait_for_timeout(300)
-                    if root.evaluate(_FINGERPRINT_JS) == settled:
-                        break
-                break
-            shot = shots / (f"{name}-explorer{explorer['explorer']}-{control['index'] + 1}-"
-                            f"{_slug(control['label'])}.png")
-            root.screenshot(path=shot)
-            if not changed and not any(p.startswith(what) for p in problems):
-                problems.append(f"{what}: the output did not change after "
-                                f"{' then '.join(actions)}; {chapter.log.traffic_since(mark)} "
-                                f"(see {shot.name})")
-            console, kernel = chapter.log.since(mark)
-            problems += [f"{what}: kernel error {text}" for text in kernel]
-            problems += [f"{what}: browser console: {text}" for text in console]
-            problems += [f"{what}: error output in the explorer:\n{text}"
-                         for text in root.evaluate(_TRACEBACKS_JS) if text not in seen]
-            seen.update(root.evaluate(_TRACEBACKS_JS))
+        problems += _drive_explorer(page, root, explorer, chapter.log, shots / name, _move,
+                                    lambda: _wait_settled(page, REDRAW_TIMEOUT))
     chapter.seconds["explorers"] = time.monotonic() - start
     assert not problems, (f"{chapter.relpath}: {len(problems)} explorer problem(s); screenshots "
                           f"in {shots}:\n  " + "\n  ".join(problems))
+
+
+def _drive_explorer(page, root, explorer: dict, log: PageLog, shot_prefix: Path, move,
+                    settle) -> list[str]:
+    """Move every control of one explorer (marked by _MARK_EXPLORERS_JS, on screen) with
+    `move(page, control, kind, attempt)`; after each move its output must change, then
+    `settle()` waits for the kernel. Returns the problems seen; screenshots are saved as
+    <shot_prefix>-explorer<N>-<step>-<control>.png."""
+    problems = []
+    where = f"explorer in cell {explorer['cell']}"
+    shot_stem = f"{shot_prefix}-explorer{explorer['explorer']}"
+    root.screenshot(path=f"{shot_stem}-0-start.png")
+    seen = set(root.evaluate(_TRACEBACKS_JS))     # each traceback is reported once
+    problems += [f"{where}: error output before any control moved:\n{text}" for text in seen]
+    for control in explorer["controls"]:
+        what = f"{where}, {control['kind'][7:]} {control['label']!r}"
+        locator = root.locator(f"[data-course-control='{control['index']}']")
+        mark = log.mark()
+        changed, actions = False, []
+        for attempt in range(2):
+            before = root.evaluate(_FINGERPRINT_JS)
+            try:
+                actions.append(move(page, locator, control["kind"], attempt))
+            except NotImplementedError as error:
+                problems.append(f"{what}: {error}")
+                break
+            try:
+                page.wait_for_function(
+                    f"([root, before]) => ({_FINGERPRINT_JS})(root) !== before",
+                    arg=[root.element_handle(), before], timeout=REDRAW_TIMEOUT * 1000 / 2)
+                changed = True
+            except Exception:
+                continue
+            settle()
+            # the redraw may come in steps (clear_output(wait=True), then the figure)
+            while True:
+                settled = root.evaluate(_FINGERPRINT_JS)
+                page.wait_for_timeout(300)
+                if root.evaluate(_FINGERPRINT_JS) == settled:
+                    break
+            break
+        shot = Path(f"{shot_stem}-{control['index'] + 1}-{_slug(control['label'])}.png")
+        root.screenshot(path=shot)
+        if not changed and not any(p.startswith(what) for p in problems):
+            problems.append(f"{what}: the output did not change after "
+                            f"{' then '.join(actions)}; {log.traffic_since(mark)} "
+                            f"(see {shot.name})")
+        console, kernel = log.since(mark)
+        problems += [f"{what}: kernel error {text}" for text in kernel]
+        problems += [f"{what}: browser console: {text}" for text in console]
+        problems += [f"{what}: error output in the explorer:\n{text}"
+                     for text in root.evaluate(_TRACEBACKS_JS) if text not in seen]
+        seen.update(root.evaluate(_TRACEBACKS_JS))
+    return problems
 
 
 # ---------------------------------------------------------------- 3. slides
