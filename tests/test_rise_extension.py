@@ -3,8 +3,9 @@ is installed, and is the one built from the repository's source.
 
 build.py writes the SHA-256 of the extension's source files into the prebuilt labextension
 (source.json); here it is computed again from the source and compared with the installed copy,
-whose files must also be byte for byte the committed prebuilt ones. A change to src/, package.json,
-the lock or build.py without a rebuild, or a stale install, fails with the command that fixes it.
+whose files must also be byte for byte the committed prebuilt ones. A change to src/, style/,
+package.json, the lock or build.py without a rebuild, or a stale install, fails with the command
+that fixes it.
 """
 from __future__ import annotations
 

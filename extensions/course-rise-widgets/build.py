@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "course_rise_widgets" / "labextension"
 # Everything the build reads from this folder; a change to any of them needs a rebuild.
-SOURCES = ["package.json", "package-lock.json", "build.py", "src/index.js"]
+SOURCES = ["package.json", "package-lock.json", "build.py", "src/index.js", "style/index.css"]
 
 
 def source_sha256(root: Path = HERE) -> str:
