@@ -34,9 +34,37 @@ PROGRESS_DELAY = 2.0
 
 def progress_bar(iterable=None, total=None, desc="", enabled=True):
     """A tqdm.auto progress bar (a widget in Jupyter, text in a terminal) that shows up
-    only once the work has lasted PROGRESS_DELAY seconds and disappears when it is done."""
+    only once the work has lasted PROGRESS_DELAY seconds and disappears when it is done.
+
+    In a notebook a finished bar leaves an empty output behind, not its widget: the kernel
+    closes that widget, so a page opened later (a reload, the RISE slideshow) would show
+    "Error displaying widget: model not found" in its place."""
     from tqdm.auto import tqdm
-    return tqdm(iterable, total=total, desc=desc, disable=not enabled, leave=False, delay=PROGRESS_DELAY)
+    kwargs = dict(total=total, desc=desc, disable=not enabled, leave=False, delay=PROGRESS_DELAY)
+    try:
+        from tqdm.notebook import tqdm as notebook_tqdm
+    except ImportError:              # no ipywidgets: tqdm.auto is the text bar
+        notebook_tqdm = None
+    if notebook_tqdm is not None and issubclass(tqdm, notebook_tqdm):
+        return _blanking(tqdm)(iterable, **kwargs)
+    return tqdm(iterable, **kwargs)
+
+
+def _blanking(bar_class):
+    """`bar_class` (tqdm's notebook bar) shown through a display id, and blanked when done."""
+    from IPython.display import display, update_display
+
+    class Bar(bar_class):
+        def display(self, *args, close=False, check_delay=True, **kwargs):
+            if check_delay and self.delay > 0 and not self.displayed:   # tqdm shows it now
+                self._display_id = display(self.container, display_id=True).display_id
+                self.displayed = True
+            shown = super().display(*args, close=close, check_delay=check_delay, **kwargs)
+            if close and getattr(self, "_display_id", None):
+                update_display({"text/plain": ""}, raw=True, display_id=self._display_id)
+            return shown
+
+    return Bar
 
 
 class TrainingDiverged(FloatingPointError):

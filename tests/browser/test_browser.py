@@ -17,6 +17,9 @@ new chapter is tested with no change here):
 3. ``test_slides_fit_and_have_titles`` -- the executed chapter is opened as a RISE slideshow at
    1280x720; every slide and subslide is visited and must fit (no content past the slide's 1280x720,
    no code line cut off) and have a heading or continue a slide that has one.
+   ``test_explorers_redraw_in_the_rise_slideshow`` -- in the same slideshow every explorer is live:
+   on its slide each control is moved as a presenter would (a slider's handle dragged with the
+   mouse) and the figure must redraw, with no error and without leaving the slide.
 4. ``test_check_output_is_readable_in_the_dark_theme`` -- chapter 00's student copy run in
    JupyterLab Dark: the exercise boxes' text and marks and the explorer's readout reach 4.5:1.
 5. ``test_rendered_edition_works_offline`` -- chapter 00 built by ``python -m course_lib.authoring.build`` and
@@ -30,7 +33,6 @@ name another Chromium or Chrome executable.
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -69,15 +71,12 @@ QUIET = 0.8                           # s the kernel must stay idle before we ca
 # Each pattern is matched against "<message> @ <url of the script or resource>".
 HARMLESS_CONSOLE: list[re.Pattern] = []      # JupyterLab itself logs no error
 
-# In the RISE page only: jupyterlab-rise 0.43 is built against JupyterLab 4.3 and cannot load the
-# ipywidgets 8 manager ("Shared module @jupyterlab/console doesn't exist in shared scope",
-# jupyterlab-contrib/rise#119); it also asks the server for optional per-notebook CSS files
+# In the RISE page only: jupyterlab-rise asks the server for optional per-notebook CSS files
 # (rise.css, <notebook>.css) that the course does not ship, and Reveal's layout recursion logs
 # "Maximum call stack size exceeded"; its reveal.js theme asks fonts.googleapis.com for fonts
 # (unreachable here: it falls back to local fonts). None of it changes the slide layout measured.
 HARMLESS_RISE_CONSOLE = HARMLESS_CONSOLE + [
     re.compile(r"^Failed to load resource: net::ERR_NAME_NOT_RESOLVED @ https://fonts\.googleapis\.com/"),
-    re.compile(r"Shared module @jupyterlab/console doesn't exist in shared scope"),
     re.compile(r"^Refused to apply style from 'http://127\.0\.0\.1:\d+/files/\S+\.css' because its "
                r"MIME type \('text/html'\) is not a supported stylesheet MIME type"),
     re.compile(r"^RangeError: Maximum call stack size exceeded @ "),
@@ -344,9 +343,6 @@ class ChapterRun:
     saved: nbformat.NotebookNode | None = None
     run_error: str | None = None
     run_console: list = field(default_factory=list)
-    widget_heights: dict = field(default_factory=dict)   # (cell, output) -> px in JupyterLab
-    widget_shots: dict = field(default_factory=dict)     # (cell, output) -> PNG, base64
-    rise_widgets: bool | None = None    # did RISE render the widgets? (set by the slide test)
     seconds: dict = field(default_factory=dict)
 
 
@@ -384,7 +380,6 @@ def chapter(request, lab, browser):
         _wait_settled(page, RUN_ALL_TIMEOUT)
         run.seconds["run all"] = time.monotonic() - start
         run.run_console = list(run.log.console)
-        run.widget_heights, run.widget_shots = _widget_outputs(page)
         before = run.path.stat().st_mtime_ns
         _menu(page, "File", "Save Notebook")
         deadline = time.monotonic() + 60
@@ -400,29 +395,6 @@ def chapter(request, lab, browser):
         context.close()
         for session in lab.api("GET", "/api/sessions") or []:   # free the kernel's memory
             lab.api("DELETE", f"/api/sessions/{session['id']}")
-
-
-def _widget_outputs(page) -> tuple[dict, dict]:
-    """Height in px and a screenshot of every widget output of the notebook, keyed by
-    (cell index, output index), each taken on screen once its images are in."""
-    outputs = page.locator(".jp-Notebook .jp-Cell .jp-Cell-outputArea > .jp-OutputArea-child"
-                           " > .jp-OutputArea-output:has(.jupyter-widgets)")
-    heights, shots = {}, {}
-    for k in range(outputs.count()):
-        output = outputs.nth(k)
-        output.scroll_into_view_if_needed()
-        output.evaluate("""out => Promise.all([...out.querySelectorAll('img')].map(
-            i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })))""")
-        cell, child, height = output.evaluate("""out => {
-            const cell = out.closest('.jp-Cell');
-            const children = [...cell.querySelectorAll(
-                ':scope .jp-Cell-outputArea > .jp-OutputArea-child')];
-            return [Number(cell.dataset.windowedListIndex),
-                    children.indexOf(out.parentElement), out.getBoundingClientRect().height]; }""")
-        heights[(cell, child)] = height
-        if height > 0:
-            shots[(cell, child)] = base64.b64encode(output.screenshot()).decode()
-    return heights, shots
 
 
 def _require_run(chapter: ChapterRun):
@@ -515,6 +487,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:30] or "control"
 
 
+class MoveFailed(Exception):
+    """A control was moved but the move did something else as well (its message says what)."""
+
+
 def _move(page, control, kind: str, attempt: int) -> str:
     """Change one control as a user would; attempt 1 makes a bigger move. Returns what was done."""
     if kind == "widget-slider":
@@ -584,54 +560,66 @@ def test_every_explorer_redraws(chapter: ChapterRun, shots):
     problems, start = [], time.monotonic()
     for explorer in explorers:
         root = page.locator(f"[data-course-explorer='{explorer['explorer']}']")
-        where = f"explorer in cell {explorer['cell']}"
         root.scroll_into_view_if_needed()
-        root.screenshot(path=shots / f"{name}-explorer{explorer['explorer']}-0-start.png")
-        seen = set(root.evaluate(_TRACEBACKS_JS))     # each traceback is reported once
-        problems += [f"{where}: error output before any control moved:\n{text}" for text in seen]
-        for control in explorer["controls"]:
-            what = f"{where}, {control['kind'][7:]} {control['label']!r}"
-            locator = root.locator(f"[data-course-control='{control['index']}']")
-            mark = chapter.log.mark()
-            changed, actions = False, []
-            for attempt in range(2):
-                before = root.evaluate(_FINGERPRINT_JS)
-                try:
-                    actions.append(_move(page, locator, control["kind"], attempt))
-                except NotImplementedError as error:
-                    problems.append(f"{what}: {error}")
-                    break
-                try:
-                    page.wait_for_function(
-                        f"([root, before]) => ({_FINGERPRINT_JS})(root) !== before",
-                        arg=[root.element_handle(), before], timeout=REDRAW_TIMEOUT * 1000 / 2)
-                    changed = True
-                except Exception:
-                    continue
-                _wait_settled(page, REDRAW_TIMEOUT)
-                # the redraw may come in steps (clear_output(wait=True), then the figure)
-                while True:
-                    settled = root.evaluate(_FINGERPRINT_JS)
-                    page.wait_for_timeout(300)
-                    if root.evaluate(_FINGERPRINT_JS) == settled:
-                        break
-                break
-            shot = shots / (f"{name}-explorer{explorer['explorer']}-{control['index'] + 1}-"
-                            f"{_slug(control['label'])}.png")
-            root.screenshot(path=shot)
-            if not changed and not any(p.startswith(what) for p in problems):
-                problems.append(f"{what}: the output did not change after "
-                                f"{' then '.join(actions)}; {chapter.log.traffic_since(mark)} "
-                                f"(see {shot.name})")
-            console, kernel = chapter.log.since(mark)
-            problems += [f"{what}: kernel error {text}" for text in kernel]
-            problems += [f"{what}: browser console: {text}" for text in console]
-            problems += [f"{what}: error output in the explorer:\n{text}"
-                         for text in root.evaluate(_TRACEBACKS_JS) if text not in seen]
-            seen.update(root.evaluate(_TRACEBACKS_JS))
+        problems += _drive_explorer(page, root, explorer, chapter.log, shots / name, _move,
+                                    lambda: _wait_settled(page, REDRAW_TIMEOUT))
     chapter.seconds["explorers"] = time.monotonic() - start
     assert not problems, (f"{chapter.relpath}: {len(problems)} explorer problem(s); screenshots "
                           f"in {shots}:\n  " + "\n  ".join(problems))
+
+
+def _drive_explorer(page, root, explorer: dict, log: PageLog, shot_prefix: Path, move,
+                    settle) -> list[str]:
+    """Move every control of one explorer (marked by _MARK_EXPLORERS_JS, on screen) with
+    `move(page, control, kind, attempt)`; after each move its output must change, then
+    `settle()` waits for the kernel. Returns the problems seen; screenshots are saved as
+    <shot_prefix>-explorer<N>-<step>-<control>.png."""
+    problems = []
+    where = f"explorer in cell {explorer['cell']}"
+    shot_stem = f"{shot_prefix}-explorer{explorer['explorer']}"
+    root.screenshot(path=f"{shot_stem}-0-start.png")
+    seen = set(root.evaluate(_TRACEBACKS_JS))     # each traceback is reported once
+    problems += [f"{where}: error output before any control moved:\n{text}" for text in seen]
+    for control in explorer["controls"]:
+        what = f"{where}, {control['kind'][7:]} {control['label']!r}"
+        locator = root.locator(f"[data-course-control='{control['index']}']")
+        mark = log.mark()
+        changed, actions = False, []
+        for attempt in range(2):
+            before = root.evaluate(_FINGERPRINT_JS)
+            try:
+                actions.append(move(page, locator, control["kind"], attempt))
+            except (NotImplementedError, MoveFailed) as error:
+                problems.append(f"{what}: {error}")
+                break
+            try:
+                page.wait_for_function(
+                    f"([root, before]) => ({_FINGERPRINT_JS})(root) !== before",
+                    arg=[root.element_handle(), before], timeout=REDRAW_TIMEOUT * 1000 / 2)
+                changed = True
+            except Exception:
+                continue
+            settle()
+            # the redraw may come in steps (clear_output(wait=True), then the figure)
+            while True:
+                settled = root.evaluate(_FINGERPRINT_JS)
+                page.wait_for_timeout(300)
+                if root.evaluate(_FINGERPRINT_JS) == settled:
+                    break
+            break
+        shot = Path(f"{shot_stem}-{control['index'] + 1}-{_slug(control['label'])}.png")
+        root.screenshot(path=shot)
+        if not changed and not any(p.startswith(what) for p in problems):
+            problems.append(f"{what}: the output did not change after "
+                            f"{' then '.join(actions)}; {log.traffic_since(mark)} "
+                            f"(see {shot.name})")
+        console, kernel = log.since(mark)
+        problems += [f"{what}: kernel error {text}" for text in kernel]
+        problems += [f"{what}: browser console: {text}" for text in console]
+        problems += [f"{what}: error output in the explorer:\n{text}"
+                     for text in root.evaluate(_TRACEBACKS_JS) if text not in seen]
+        seen.update(root.evaluate(_TRACEBACKS_JS))
+    return problems
 
 
 # ---------------------------------------------------------------- 3. slides
@@ -670,30 +658,6 @@ _MEASURE_JS = """([h, v]) => {
             heading: heading(slide), stackHeading: heading(inner.length ? inner[0] : stack),
             cut: [...new Set(cut)]};
 }"""
-
-# RISE 0.43 cannot load the ipywidgets 8 manager (jupyterlab-contrib/rise#119) and shows each
-# widget as its one-line text repr. So that a slide is measured with its explorer at the size the
-# explorer really has (in JupyterLab, and in RISE once that bug is fixed), each such repr is
-# replaced by the widget's screenshot from JupyterLab, at the height it had there.
-_PLACEHOLDERS_JS = """(widgets) => {
-    let n = 0;
-    for (const [cell, k, height, png] of widgets) {
-        const c = document.querySelector(`.reveal .jp-Cell[data-windowed-list-index="${cell}"]`);
-        const child = c && c.querySelectorAll(':scope .jp-Cell-outputArea > .jp-OutputArea-child')[k];
-        const out = child && child.querySelector(':scope > .jp-OutputArea-output');
-        if (!out || out.querySelector('.jupyter-widgets')) continue;   // rendered for real
-        const box = document.createElement(png ? 'img' : 'div');
-        box.className = 'course-widget-placeholder';
-        box.title = `widget as shown in JupyterLab (${Math.round(height)} px)`;
-        box.style.cssText = `display:block;height:${height}px;width:auto;max-width:none;` +
-            'margin:0;outline:1px dashed #bbb';
-        if (png) box.src = 'data:image/png;base64,' + png;
-        out.replaceChildren(box);
-        n++;
-    }
-    return n;
-}"""
-
 
 def _open_slideshow(chapter: ChapterRun, lab: Lab):
     page = chapter.context.new_page()
@@ -734,10 +698,7 @@ def test_slides_fit_and_have_titles(chapter: ChapterRun, lab, shots):
     page, log = _open_slideshow(chapter, lab)
     try:
         name = chapter.path.stem
-        if chapter.widget_heights:
-            chapter.rise_widgets = _rise_renders_widgets(page, log)
-        page.evaluate(_PLACEHOLDERS_JS, [[cell, k, h, chapter.widget_shots.get((cell, k))]
-                                         for (cell, k), h in chapter.widget_heights.items()])
+        _wait_rise_widgets(chapter, page, log)      # measured with the explorers drawn
         leaves = page.evaluate(_LEAVES_JS)
         assert len(leaves) >= 2, f"{chapter.relpath}: the slideshow has {len(leaves)} slide(s)"
         problems, visited = [], []
@@ -777,25 +738,145 @@ def test_slides_fit_and_have_titles(chapter: ChapterRun, lab, shots):
         page.close()
 
 
-def _rise_renders_widgets(page, log: PageLog) -> bool:
-    """True if the slideshow shows ipywidgets; False at once if RISE could not load their manager."""
-    if any("Failed to create module: package: @jupyter-widgets/jupyterlab-manager" in m
-           for m in log.messages):
-        return False
+# Widget outputs under `scope` that the widget manager has drawn (not a text repr, not "Error
+# displaying widget: model not found", which is the output element's own text).
+_DRAWN_WIDGETS_JS = """(scope) => document.querySelectorAll(scope + ' .jp-Cell-outputArea > '
+    + '.jp-OutputArea-child > .jp-OutputArea-output:has(.jupyter-widgets)').length"""
+
+
+def _manager_failed(log: PageLog) -> list[str]:
+    """What the page logged if the ipywidgets manager could not be loaded."""
+    return [m for m in log.messages
+            if "Failed to create module: package: @jupyter-widgets/jupyterlab-manager" in m
+            or m.startswith("error:") and "shared scope" in m]
+
+
+def _wait_rise_widgets(chapter: ChapterRun, page, log: PageLog, timeout: float = 60):
+    """Wait until the slideshow has drawn every widget that JupyterLab shows (the kernel's live
+    widgets; the saved outputs of widgets it has closed, such as finished progress bars, have
+    no model left to draw); fail, with the widget manager's error if it logged one, when not."""
+    expected = chapter.page.evaluate(_DRAWN_WIDGETS_JS, ".jp-Notebook")
+    start = time.monotonic()
+    while True:
+        drawn = page.evaluate(_DRAWN_WIDGETS_JS, ".reveal")
+        if drawn >= expected or _manager_failed(log) or time.monotonic() - start > timeout:
+            break
+        page.wait_for_timeout(250)
+    if drawn < expected:
+        page.wait_for_timeout(500)     # the error that follows the manager's warning
+        pytest.fail(f"{chapter.relpath}: the slideshow drew {drawn} of the {expected} widgets "
+                    f"that JupyterLab shows, in {time.monotonic() - start:.0f} s"
+                    + "".join(f"\n  {m}" for m in _manager_failed(log))
+                    + "\n(the RISE app needs the labextension course-rise-widgets: "
+                    "pip install -r requirements.txt)", pytrace=False)
+
+
+# The deck's [h, v] whose slide holds the element marked data-course-explorer=N.
+_LEAF_OF_JS = """(n) => {
+    const root = document.querySelector(`[data-course-explorer='${n}']`);
+    const stacks = [...document.querySelectorAll('.reveal .slides > section')];
+    for (let h = 0; h < stacks.length; h++) {
+        const inner = [...stacks[h].querySelectorAll(':scope > section')];
+        if (!inner.length && stacks[h].contains(root)) return [h, 0];
+        for (let v = 0; v < inner.length; v++) if (inner[v].contains(root)) return [h, v];
+    }
+    return null;
+}"""
+
+
+# Is the element on the slide (or subslide) shown now?
+_ON_SHOWN_SLIDE_JS = """(e) => { const s = e.closest('section');
+    return s !== null && s.classList.contains('present'); }"""
+
+
+def _move_on_slide(page, control, kind: str, attempt: int) -> str:
+    """Change one control as a presenter would: a slider's handle is dragged with the mouse
+    (a quarter of its track, then to its far end); every other control as in JupyterLab. (On a
+    slide the arrow keys, Home and End belong to the slideshow: they change the slide.) A move
+    that changes the slide raises MoveFailed, after going back to the slide."""
+    slide = page.evaluate("() => location.hash")
+    done = _drag_slider(page, control, attempt) if kind == "widget-slider" else \
+        _move(page, control, kind, attempt)
+    if not control.evaluate(_ON_SHOWN_SLIDE_JS):
+        now = page.evaluate("() => location.hash")
+        page.evaluate(f"() => {{ location.hash = {json.dumps(slide)}; }}")
+        page.wait_for_function(f"(e) => ({_ON_SHOWN_SLIDE_JS})(e)",
+                               arg=control.element_handle(), timeout=10_000)
+        raise MoveFailed(f"{done}, and that changed the slide from {slide} to {now}")
+    return done
+
+
+def _drag_slider(page, control, attempt: int) -> str:
+    """Drag a slider's handle with the mouse: a quarter of its track, then to its far end."""
+    handle = control.locator(".noUi-handle").first
+    track = control.locator(".noUi-target").first
+    start = handle.get_attribute("aria-valuetext")
+    towards = -1 if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax") else 1
+    h, t = handle.bounding_box(), track.bounding_box()
+    x, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
+    vertical = t["height"] > t["width"]
+    length = t["height"] if vertical else t["width"]
+    step = towards * (length / 4 if attempt == 0 else length)
+    if vertical:      # a vertical slider grows upwards
+        to = (x, min(max(y - step, t["y"] + 1), t["y"] + t["height"] - 1))
+    else:
+        to = (min(max(x + step, t["x"] + 1), t["x"] + t["width"] - 1), y)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(*to, steps=8)
+    page.mouse.up()
+    return (f"dragged the slider handle {to[0] - x:+.0f}, {to[1] - y:+.0f} px "
+            f"({start} → {handle.get_attribute('aria-valuetext')})")
+
+
+def _wait_kernels_idle(lab: Lab, page, timeout: float, quiet: float = QUIET):
+    """Wait until the server has seen every kernel idle for `quiet` s (the slideshow shows no
+    execution indicator to read)."""
+    deadline, since = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        if all(k["execution_state"] == "idle" for k in lab.api("GET", "/api/kernels") or []):
+            since = since or time.monotonic()
+            if time.monotonic() - since >= quiet:
+                return
+        else:
+            since = None
+        page.wait_for_timeout(100)
+    raise TimeoutError(f"the kernel was still busy after {timeout:.0f} s")
+
+
+def test_explorers_redraw_in_the_rise_slideshow(chapter: ChapterRun, lab, shots):
+    """The explorers are live in the slideshow: each explorer's slide is shown, each control is
+    moved there as a presenter would, and the figure must redraw (its image bytes change) with
+    no error in the kernel, the explorer or the console, and the show must stay on that slide.
+
+    As an instructor presents: the chapter was run in JupyterLab (the kernel holds the widgets),
+    then the slideshow opened on the same kernel."""
+    _require_run(chapter)
+    page, log = _open_slideshow(chapter, lab)
     try:
-        page.wait_for_selector(".reveal .jupyter-widgets", state="attached", timeout=20_000)
-        return True
-    except Exception:
-        return False
-
-
-@pytest.mark.xfail(strict=True, reason="jupyterlab-rise 0.43 cannot load the ipywidgets 8 "
-                   "manager (jupyterlab-contrib/rise#119): RISE shows each explorer as a still picture. When "
-                   "this passes, remove this mark and the placeholders in the slide test.")
-def test_explorers_render_in_the_rise_slideshow(chapter: ChapterRun):
-    if chapter.rise_widgets is None:
-        pytest.skip("needs test_slides_fit_and_have_titles to have opened the slideshow")
-    assert chapter.rise_widgets, f"{chapter.relpath}: the slideshow shows no explorer"
+        name = chapter.path.stem
+        _wait_rise_widgets(chapter, page, log)
+        explorers = page.evaluate(_MARK_EXPLORERS_JS, CONTROL_CLASSES)
+        assert explorers, f"{chapter.relpath}: no explorer (a widget with controls) on the slides"
+        problems, start = [], time.monotonic()
+        for explorer in explorers:
+            h, v = page.evaluate(_LEAF_OF_JS, explorer["explorer"])
+            page.evaluate(f"() => {{ location.hash = '#/{h}/{v}'; }}")
+            if not _wait_stable_slide(page, [h, v])["present"]:
+                problems.append(f"explorer in cell {explorer['cell']}: could not show its slide "
+                                f"{h}/{v}")
+                continue
+            root = page.locator(f"[data-course-explorer='{explorer['explorer']}']")
+            problems += _drive_explorer(page, root, explorer, log, shots / f"{name}-rise", _move_on_slide,
+                                        lambda: _wait_kernels_idle(lab, page, REDRAW_TIMEOUT))
+            if not page.evaluate(_MEASURE_JS, [h, v])["present"]:
+                problems.append(f"explorer in cell {explorer['cell']}: moving its controls left its "
+                                f"slide {h}/{v} (the show is at {page.evaluate('() => location.hash')})")
+        chapter.seconds["rise explorers"] = time.monotonic() - start
+        assert not problems, (f"{chapter.relpath} in the slideshow: {len(problems)} explorer "
+                              f"problem(s); screenshots in {shots}:\n  " + "\n  ".join(problems))
+    finally:
+        page.close()
 
 
 # ---------------------------------------------------------------- 4. the rendered edition, offline
