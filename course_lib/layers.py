@@ -156,7 +156,7 @@ class LayerNorm:
         self.eps = eps
 
     def forward(self, x, train=False):
-        _check_input(self.name, x, self.params[self.g].shape[0])
+        x = _check_input(self, x, self.params[self.g].shape[0])
         if x.shape[1] < 2:
             raise ValueError(f"{self.name}: layer normalisation needs at least 2 units per example to "
                              f"estimate a mean and variance, got {x.shape[1]}")
