@@ -1,4 +1,4 @@
-"""The labextension that lets the RISE slideshow show ipywidgets (extensions/course-rise-widgets)
+"""The labextension that lets the RISE slideshow show ipywidgets (course_lib/authoring/rise_widgets)
 is installed, and is the one built from the repository's source.
 
 build.py writes the SHA-256 of the extension's source files into the prebuilt labextension
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "extensions" / "course-rise-widgets"
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "course_lib" / "authoring" / "rise_widgets"
 PREBUILT = SOURCE / "course_rise_widgets" / "labextension"
 NAME = "course-rise-widgets"
-REBUILD = ("python extensions/course-rise-widgets/build.py && "
-           "pip install ./extensions/course-rise-widgets")
+REBUILD = ("python course_lib/authoring/rise_widgets/build.py && "
+           "pip install ./course_lib/authoring/rise_widgets")
 
 
 def _build_module():

@@ -28,6 +28,11 @@ def _requirements(path):
     return [line for line in lines if line]
 
 
+def _local(lines):
+    """The lines that install a folder of this repository (the course itself, the slideshow extension)."""
+    return [line for line in lines if line == "." or line.startswith("./")]
+
+
 def _names(requirements):
     return {canonicalize_name(Requirement(r).name) for r in requirements}
 
@@ -44,7 +49,9 @@ def test_python_is_pinned_to_a_version_the_package_accepts():
 def test_requirements_install_the_course_and_only_what_students_need():
     lines = _requirements(BINDER / "requirements.txt")
     assert "." in lines, "the repository itself (course_lib with its data) must be installed"
-    named = _names([line for line in lines if line != "."])
+    for folder in _local(lines):
+        assert (ROOT / folder / "pyproject.toml").is_file(), f"{folder}: no installable folder there"
+    named = _names([line for line in lines if line not in _local(lines)])
     allowed = _names(PROJECT["dependencies"] + PROJECT["optional-dependencies"]["notebooks"])
     assert named <= allowed, f"not a student dependency of the course: {sorted(named - allowed)}"
     assert {"jupyterlab", "jupyterlab-rise"} <= named
@@ -58,7 +65,7 @@ def test_requirements_install_the_course_and_only_what_students_need():
 def test_every_named_package_is_installable_here():
     """Installed in this environment at a version the line accepts (an offline stand-in for
     'pip could install it'): a misspelt name or an impossible pin fails."""
-    lines = [line for line in _requirements(BINDER / "requirements.txt") if line != "."]
+    lines = [line for line in _requirements(BINDER / "requirements.txt") if line not in _local([line])]
     for requirement in map(Requirement, lines + PROJECT["dependencies"]):
         installed = metadata.version(requirement.name)
         assert requirement.specifier.contains(installed, prereleases=True), \

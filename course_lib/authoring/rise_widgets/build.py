@@ -1,6 +1,6 @@
 """Build the prebuilt labextension in course_rise_widgets/labextension/ from this folder's source.
 
-    python extensions/course-rise-widgets/build.py      # needs node >= 18 and npm; run in the course venv
+    python course_lib/authoring/rise_widgets/build.py      # needs node >= 18 and npm; run in the course venv
 
 Reproducible: `npm ci` installs exactly the packages of package-lock.json from the npm registry,
 then @jupyterlab/builder (from that lock) builds the extension against the core package list of
