@@ -5,6 +5,7 @@ random and grid search, and picking the best trial by validation accuracy.
     configs = random_configs({"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}, n=100, seed=0)
     trials = run_trials(lambda **c: mlp_trial(**c, data=(x_tr, t_tr, x_val, t_val)), configs)
     best = trials[best_trial(trials)]            # by validation accuracy — never the test set
+    r = lr_range_test(lambda: MLP([784, 100, 10]), "sgd", x_tr, t_tr)   # r["suggested"]: a learning rate
 
 Layer 2 (models and data). A *trial* is a dict: the hyperparameters of one
 configuration and what training with them gave (``val_acc``, ``train_acc``,
@@ -18,7 +19,8 @@ from .data import _rng     # seed: an int or a np.random.Generator
 from ._validate import positive_int
 
 __all__ = ["validation_split", "log_uniform", "random_configs", "grid_configs", "narrow_space",
-           "run_trials", "best_trial", "top_trials", "column", "in_region"]
+           "run_trials", "best_trial", "top_trials", "column", "in_region", "lr_range_test",
+           "centred_mean"]
 
 
 # ---------------------------------------------------------------- the validation split
@@ -188,3 +190,122 @@ def in_region(trials, region):
         v = column(trials, name)
         keep &= (v >= lo) & (v <= hi)
     return [int(i) for i in np.flatnonzero(keep)]
+
+
+# ---------------------------------------------------------------- the learning-rate range test
+
+#: the range test stops once an EMA (weight 0.9) of the loss exceeds this many times its minimum
+RANGE_TEST_DIVERGED = 4.0
+#: the range test's loss curve is smoothed by a centred mean over 2·RANGE_TEST_HALF_WINDOW + 1 steps
+RANGE_TEST_HALF_WINDOW = 5
+#: the suggested learning rate is the one at the smoothed-loss minimum divided by this
+RANGE_TEST_BELOW_MIN = 10.0
+
+
+def centred_mean(y, half_window):
+    """s_k = mean of y_j over |j − k| ≤ h (fewer terms at the ends): smoothing without lag."""
+    y = np.asarray(y, dtype=np.float64)
+    c = np.concatenate([[0.0], np.cumsum(y)])
+    k = np.arange(len(y))
+    lo, hi = np.maximum(k - half_window, 0), np.minimum(k + half_window + 1, len(y))
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def _positive_int(name, value, low=1):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def lr_range_test(make_net, make_optimizer, x, t, lr_min=1e-5, lr_max=10.0, steps=200, batch_size=64, seed=0):
+    """The learning-rate range test (Smith 2017; Géron ch. 11): train one fresh network for
+    ``steps`` mini-batch updates while the learning rate grows exponentially,
+
+        η_k = η_min · (η_max / η_min)^(k / (steps − 1)),   k = 0 … steps − 1,
+
+    record the mini-batch loss L_k of every step (measured before update k), and suggest
+    a learning rate a bit below the one where the smoothed loss is lowest:
+
+        s_k = mean of L_j over |j − k| ≤ 5  (centred: no lag);   suggested = η_argmin s / 10
+
+    (past the loss minimum η is too large; Smith and Géron pick about ten times lower).
+    The test stops early once a running average of the loss (EMA, weight 0.9) exceeds 4×
+    its minimum (the loss has diverged) or a loss is NaN/inf, so the arrays can be
+    shorter than ``steps``.
+
+    make_net: a function with no arguments returning a fresh network (``network.MLP``
+    or anything with ``params`` and ``loss_and_gradient(x, t)``).  make_optimizer: a
+    function ``lr -> optimizer`` (e.g. ``lambda lr: optimizers.get("adam", lr=lr)``) or
+    an optimizer name; its ``lr`` is set before every step.  ``seed`` fixes the order of
+    the mini-batches (the network's own seed is make_net's business).
+
+    Returns a dict: ``lr`` and ``loss`` (one entry per step run), ``smoothed`` (s),
+    ``lr_at_min`` (η where s is lowest), ``suggested``, ``diverged`` (True when the run
+    stopped early) and ``steps`` (the number of steps run).
+    """
+    from . import optimizers
+    if not callable(make_net):
+        raise TypeError("make_net must be a function with no arguments that returns a fresh network, "
+                        "e.g. lambda: MLP([784, 100, 10], seed=0)")
+    if isinstance(make_optimizer, str):
+        opt_name = make_optimizer
+        optimizers.get(opt_name)                 # an unknown name fails here, naming close matches
+        make_optimizer = lambda lr: optimizers.get(opt_name, lr=lr)   # noqa: E731
+    if not callable(make_optimizer):
+        raise TypeError("make_optimizer must be a function lr -> optimizer, e.g. "
+                        "lambda lr: optimizers.get('sgd', lr=lr), or an optimizer name such as 'sgd'")
+    x, t = np.asarray(x), np.asarray(t)
+    if len(x) != len(t):
+        raise ValueError(f"x has {len(x)} rows but t has {len(t)} labels")
+    for arg, v in (("lr_min", lr_min), ("lr_max", lr_max)):
+        if not isinstance(v, (int, float, np.number)) or isinstance(v, bool) or not np.isfinite(v) or v <= 0:
+            raise ValueError(f"{arg} must be a finite learning rate > 0, got {v!r}")
+    if not lr_min < lr_max:
+        raise ValueError(f"need lr_min < lr_max (the rate grows from one to the other), got "
+                         f"lr_min={lr_min!r}, lr_max={lr_max!r}")
+    lr_min, lr_max = float(lr_min), float(lr_max)
+    steps = _positive_int("steps", steps, low=2)
+    batch_size = _positive_int("batch_size", batch_size)
+    if len(x) == 0:
+        raise ValueError("x is empty: the range test needs training rows")
+    batch_size = min(batch_size, len(x))
+    lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+
+    net = make_net()
+    if not hasattr(net, "params") or not hasattr(net, "loss_and_gradient"):
+        raise TypeError(f"make_net() returned {type(net).__name__}, which has no params / loss_and_gradient; "
+                        "it must return a network such as network.MLP")
+    opt = make_optimizer(lrs[0])
+    if not hasattr(opt, "update"):
+        raise TypeError(f"make_optimizer(lr) returned {type(opt).__name__}, which has no update(params, grads)")
+    rng = _rng(seed)
+    per_epoch = len(x) // batch_size
+    losses, avg, best, diverged = [], 0.0, np.inf, False
+    for k in range(steps):
+        pos = (k % per_epoch) * batch_size
+        if pos == 0:
+            order = rng.permutation(len(x))
+        idx = order[pos:pos + batch_size]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss, grads = net.loss_and_gradient(x[idx], t[idx])
+        loss = float(loss)
+        if not np.isfinite(loss):
+            diverged = True
+            break
+        losses.append(loss)
+        avg = 0.9 * avg + 0.1 * loss
+        running = avg / (1 - 0.9 ** (k + 1))           # bias-corrected: the first steps are not pulled to 0
+        best = min(best, running)
+        if running > RANGE_TEST_DIVERGED * best:
+            diverged = True
+            break
+        opt.lr = float(lrs[k])
+        with np.errstate(over="ignore", invalid="ignore"):
+            opt.update(net.params, grads)
+    n = len(losses)
+    if n == 0:
+        raise ValueError(f"the very first loss was not finite at lr={lr_min:g}: check the network and the data")
+    smooth = centred_mean(losses, RANGE_TEST_HALF_WINDOW)
+    lr_at_min = float(lrs[int(np.argmin(smooth))])
+    return {"lr": lrs[:n].copy(), "loss": np.asarray(losses), "smoothed": smooth, "lr_at_min": lr_at_min,
+            "suggested": max(lr_at_min / RANGE_TEST_BELOW_MIN, lr_min), "diverged": diverged, "steps": n}
