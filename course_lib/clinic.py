@@ -29,7 +29,7 @@ import numpy as np
 from . import data, monitor as _monitor, optimizers
 from .network import MLP
 
-__all__ = ["CAUSES", "case", "names", "check_diagnosis", "check_fix", "Case", "SETUP_KEYS", "FIX_KEYS",
+__all__ = ["CAUSES", "case", "healthy", "names", "check_diagnosis", "check_fix", "Case", "SETUP_KEYS", "FIX_KEYS",
            "held_out_accuracy"]
 
 #: The causes a diagnosis may name (one of them is each case's).
@@ -150,8 +150,8 @@ class Case:
     __str__ = __repr__
 
     def __dir__(self):
-        return ["name", "complaint", "setup", "target", "run", "data", "make_net", "make_optimizer",
-                "configured", "evaluate"]
+        return ["name", "complaint", "setup", "target", "run", "train", "data", "held_out", "make_net",
+                "make_optimizer", "configured", "evaluate"]
 
     # -- the setup, with changes --------------------------------------------------
     def configured(self, changes=None):
@@ -310,6 +310,12 @@ _ANSWERS = {
 
 def _digest(name, cause):
     return hashlib.sha256(f"course-clinic/{name}/{cause}".encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=None)
+def healthy():
+    """The healthy reference run: the setup every case starts from, with nothing wrong."""
+    return Case("healthy", "Nothing: this is the reference run.", {}, 0.88)
 
 
 def names():

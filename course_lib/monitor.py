@@ -39,8 +39,8 @@ def _accuracy(net, x, t, evaluate):
 
 def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300, batch_size=64, every=20,
             seed=0, stats_rows=256, eval_rows=1000, evaluate=None, schedule=None):
-    """Train ``net`` for ``steps`` mini-batch updates and record, at step 0, every ``every``
-    steps and at the end:
+    """Train ``net`` for ``steps`` mini-batch updates and record, at step 0, at steps 1, 2, 4, ...
+    below ``every``, every ``every`` steps and at the end:
 
     train_acc, val_acc   accuracy on the first ``eval_rows`` training / validation rows
                          (``evaluate(net, x, t)`` replaces ``net.accuracy`` if given)
@@ -82,6 +82,7 @@ def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300,
         for k in LAYER_KEYS:
             rec[k].append([np.nan if s[k] is None else s[k] for s in stats])
 
+    early = {2 ** k for k in range(8) if 2 ** k < every}      # the first steps, densely: 1, 2, 4, ...
     first = initial_loss(net, xs, ts)
     losses, diverged, stopped_at = [], False, steps
     record(0)
@@ -99,7 +100,7 @@ def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300,
         with np.errstate(over="ignore", invalid="ignore"):
             optimizer.update(net.params, grads)
         done = step + 1
-        if done % every == 0 or done == steps:
+        if done % every == 0 or done == steps or done in early:
             if not all(np.all(np.isfinite(p)) for p in net.params.values()):
                 diverged, stopped_at = True, done
                 break
@@ -116,17 +117,25 @@ def _pct(v):
     return "—" if not np.isfinite(v) else f"{100 * v:.1f} %"
 
 
+def _sub(n):
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def readout(run):
-    """One line: the last record's step, loss, accuracies, the largest dead / saturated share, the
-    gradient-norm ratio first/last layer and the median update:weight ratio."""
+    """One line: the last record's step, the mean loss of the last ``every`` steps (finite ones, for a
+    diverged run), accuracies, the largest dead / saturated share, the gradient-norm ratio
+    ‖∂L/∂W_1‖ / ‖∂L/∂W_L‖ (first / last hidden layer) and the median update:weight ratio."""
     if not isinstance(run, dict) or "layers" not in run:
         raise TypeError("readout needs the dict that monitor(...) returns")
     L = run["layers"]
     loss = run["loss"][-min(len(run["loss"]), run["every"]):]
+    loss = loss[np.isfinite(loss)] if run["diverged"] else loss
     with np.errstate(invalid="ignore"):
         loss_now = float(np.mean(loss)) if len(loss) else float("nan")
-    parts = [f"step {int(run['step'][-1])}" + (f" (diverged at step {run['stopped_at']})" if run["diverged"] else ""),
-             f"loss {loss_now:.3g}", f"train {_pct(run['train_acc'][-1])}", f"val {_pct(run['val_acc'][-1])}"]
+    parts = ([f"NaN/inf at step {run['stopped_at']}", f"last record step {int(run['step'][-1])}"] if run["diverged"]
+             else [f"step {int(run['step'][-1])}"])
+    parts += [
+              f"loss {loss_now:.3g}", f"train {_pct(run['train_acc'][-1])}", f"val {_pct(run['val_acc'][-1])}"]
     for key, name in (("dead", "dead"), ("saturated", "saturated")):
         v = L[key][-1]
         if np.isfinite(v).any():
@@ -134,8 +143,8 @@ def readout(run):
             parts.append(f"{name} ≤ {_pct(v[worst])} (layer {worst + 1})")
     g = L["grad_norm"][-1]
     if g.size and np.isfinite(g[[0, -1]]).all() and g[-1] > 0:
-        parts.append(f"‖g‖ layer 1 / layer {g.size} = {g[0] / g[-1]:.2g}")
+        parts.append(f"‖g₁‖/‖g{_sub(g.size)}‖ = {g[0] / g[-1]:.2g}")
     r = L["update_ratio"][-1]
     if np.isfinite(r).any():
-        parts.append(f"update:weight ≈ {np.nanmedian(r):.1e}")
+        parts.append(f"update:weight {np.nanmedian(r):.1e}")
     return " · ".join(parts)

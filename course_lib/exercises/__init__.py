@@ -21,7 +21,7 @@ from course_lib.exercises._framework import (STRICT_ENV, CheckFailed, Exercise, 
                                              format_text, get, ids, run_check, strict)
 from course_lib.exercises import (ch00_start_here, ch01_vanishing_gradients, ch02_activation_functions,  # noqa: F401 (registers the checkers)
                                   ch03_weight_initialization, ch04_optimizers, ch05_batch_normalization,
-                                  ch06_regularization, ch07_hyperparameter_search)
+                                  ch06_regularization, ch07_hyperparameter_search, ch08_training_clinic)
 from course_lib.experiments.ch04_optimizers import RACE_04
 
 __all__ = ["STRICT_ENV", "CheckFailed", "Exercise", "Outcome", "call", "check", "exercise", "expect",

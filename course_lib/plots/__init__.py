@@ -40,6 +40,7 @@ from course_lib.plots.contours import (contour_grid, contour_levels, paths_grid,
 from course_lib.plots.curves import curves, ema, grid_of_curves, lines, plot_bn_runs, schedule_plot, train_test
 from course_lib.plots.functions import (activation_histograms, function_and_derivative, function_grid,
                                         plot_activation_curves, plot_neuron)
+from course_lib.plots.monitor import digit_grid, plot_monitor
 from course_lib.plots.regions import decision_boundary, plot_regularized_moons, plot_search_region, scatter_trials
 
 __all__ = ["PALETTE", "LINESTYLES", "MARKERS", "FONT_MIN", "FIGSIZE", "STYLE", "MAX_FIGSIZE", "SlideFigure", "slide_style", "subplots", "ema", "contour_levels",
@@ -47,4 +48,5 @@ __all__ = ["PALETTE", "LINESTYLES", "MARKERS", "FONT_MIN", "FIGSIZE", "STYLE", "
            "paths_on_contour", "paths_grid", "curves", "train_test", "lines", "grid_of_curves",
            "layer_bars", "ranked_bars", "decision_boundary", "scatter_trials", "schedule_plot",
            "plot_neuron", "plot_gradient_profile", "plot_activation_curves", "contour_grid", "plot_playground",
-           "plot_effective_steps", "plot_bn_runs", "plot_regularized_moons", "plot_search_region"]
+           "plot_effective_steps", "plot_bn_runs", "plot_regularized_moons", "plot_search_region",
+           "plot_monitor", "digit_grid"]
