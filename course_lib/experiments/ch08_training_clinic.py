@@ -82,3 +82,24 @@ def ratio_table(names=("healthy", "F", "A")):
         r = case_run(name)["layers"]["update_ratio"]
         out[name] = float(np.nanmedian(r[min(1, len(r) - 1)]))
     return out
+
+
+def sanity(name, overfit_steps=60):
+    """The recipe's checks before training, for the healthy run or case ``name``: the initial loss,
+    the range of the training inputs, and the overfit-one-batch test (50 rows)."""
+    c = _case(name)
+    (x, t), _ = c.data()
+    small = overfit_small_batch(name, rows=50, steps=overfit_steps)
+    return {"initial_loss": monitor.initial_loss(c.make_net(), x[:256], t[:256]),
+            "x_min": float(np.min(x)), "x_max": float(np.max(x)), "n_train": int(len(x)),
+            "overfit_before": small["before"], "overfit_after": small["after"]}
+
+
+def sanity_line(name, overfit_steps=60):
+    """sanity(name) as one printed line, its wording following the numbers."""
+    s = sanity(name, overfit_steps)
+    near = abs(s["initial_loss"] - np.log(10)) < 0.3
+    return (f"initial loss {s['initial_loss']:.3g} ({'near' if near else 'far from'} ln 10 = 2.303) · "
+            f"inputs in [{s['x_min']:.3g}, {s['x_max']:.3g}] · {s['n_train']} training images · "
+            f"overfitting 50 images: {s['overfit_before']:.0%} → {s['overfit_after']:.0%} "
+            f"({'passes' if s['overfit_after'] == 1.0 else 'fails'})")
