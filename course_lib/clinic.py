@@ -270,11 +270,11 @@ def held_out_accuracy(net, x, t, mode="inference", batch_size=1000):
 
 
 _CASES = {
-    "A": dict(complaint="The loss starts at about 2.3, then shoots up and turns NaN within a few dozen steps.",
+    "A": dict(complaint="The loss starts at about 2.3, then shoots up by orders of magnitude within a few steps.",
               setup=dict(lr=10.0), target=0.88),
     "B": dict(complaint="Training accuracy reaches 100 %, but validation accuracy stays far below it.",
               setup=dict(n_train=60), target=0.85),
-    "C": dict(complaint="Accuracy is stuck at about 11 % and the loss at 2.30, however long it trains.",
+    "C": dict(complaint="Accuracy is stuck at chance level and the loss at 2.30, however long it trains.",
               setup=dict(sizes=(784, 100, 100, 100, 100, 10), init=0.01, lr=0.05), target=0.85),
     "D": dict(complaint="The loss will not go below 2.2, and validation accuracy stays under 20 %.",
               setup=dict(), target=0.88, loader="two-files"),
