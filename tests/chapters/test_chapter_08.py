@@ -95,7 +95,7 @@ def test_case_d_learns_by_heart_but_not_the_digits(runs):
     truth = clinic._mnist()[1][:len(t)]
     assert np.array_equal(t, np.roll(truth, 1)) and np.array_equal(tv, clinic._mnist()[1][6000:7000])
     assert experiment.sanity("D")["overfit_after"] == 1.0              # the model and gradients work
-    assert r["loss"].min() > 2.0 and r["loss"][-25:].mean() > 2.2 and r["val_acc"].max() < 0.2
+    assert r["loss"].min() > 2.0 and r["loss"][-25:].mean() > 2.2 and r["val_acc"].max() < 0.25
 
 
 def test_case_e_weight_decay_stalls_at_a_mediocre_level(runs):
@@ -132,7 +132,7 @@ def test_case_i_units_die_at_the_peak(runs):
     assert not r["diverged"] and np.isfinite(r["loss"]).all()
     assert r["val_acc"][list(r["step"]).index(100)] > 0.85 and r["val_acc"][-1] < 0.2   # fine, then collapses
     assert _dead_at(r, 100).max() < 0.1 and _dead_at(r, 300)[0] > 0.8
-    passed, _, _ = clinic.check_fix("I", {"activation": "leaky_relu"})  # a leaky ReLU survives the peak
+    passed, _, _ = clinic.check_fix("I", {"lr_peak": (100, 5, 0.3)})   # a tenth of the peak: no harm
     assert passed
 
 
