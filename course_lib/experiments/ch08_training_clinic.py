@@ -75,12 +75,14 @@ def up_to(run, step):
     return out
 
 
-def ratio_table(names=("healthy", "F", "A")):
-    """{name: median over layers of the update:weight ratio at the first record after step 0}."""
+def ratio_table(lrs=(0.1, 0.001, 10.0), steps=25):
+    """{lr: median over layers of the update:weight ratio η‖∂L/∂W_l‖/‖W_l‖ after step 1} of the healthy
+    setup trained with each learning rate (a short run of ``steps`` steps)."""
     out = {}
-    for name in names:
-        r = case_run(name)["layers"]["update_ratio"]
-        out[name] = float(np.nanmedian(r[min(1, len(r) - 1)]))
+    for lr in lrs:
+        r = clinic.healthy().run({"lr": lr, "steps": steps}, every=steps)
+        ratios = r["layers"]["update_ratio"]
+        out[float(lr)] = float(np.nanmedian(ratios[min(1, len(ratios) - 1)]))
     return out
 
 

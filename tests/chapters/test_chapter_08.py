@@ -235,8 +235,8 @@ def test_sanity_checks(ch08):
 
 
 def test_update_ratios_sort_the_step_sizes(ch08):
-    r = ch08["ratios"]
-    assert 1e-4 <= r["healthy"] <= 1e-2 and r["F"] < 1e-4 and r["A"] > 1e-2
+    r = ch08["ratios"]                     # JSON keys: the learning rates as text
+    assert 1e-4 <= r["0.1"] <= 1e-2 and r["0.001"] < 1e-4 and r["10.0"] > 1e-2
 
 
 def test_range_test(ch08):
@@ -264,7 +264,7 @@ QUOTED = {
     "both checks pass on the healthy setup": "test_sanity_checks",
     "the loss falls from $\\ln 10$": "test_healthy_monitor",
     "hardly any unit is dead": "test_healthy_monitor",
-    "the update:weight ratio sorts the three runs": "test_update_ratios_sort_the_step_sizes",
+    "the update:weight ratio sorts the three learning rates": "test_update_ratios_sort_the_step_sizes",
     "the loss stays flat while the rate is tiny": "test_range_test",
     "The printed suggestion sits a decade below that lowest point": "test_range_test",
     "initial loss ≈ ln 10 for ten classes": "test_sanity_checks",
