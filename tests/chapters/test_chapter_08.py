@@ -191,6 +191,32 @@ def test_printing_a_case_shows_the_setup_not_the_cause(name):
     assert ANSWERS[name] not in " ".join(clinic.__dict__.get("_ANSWERS", {}).values())   # hashes only
 
 
+def test_the_student_notebook_names_no_cause():
+    import nbformat
+    student = nbformat.read(NOTEBOOKS / "08_training_clinic.ipynb", as_version=4)
+    solution = nbformat.read(CHAPTER, as_version=4)
+    text = "\n".join(c.source for c in student.cells)
+    assert not [cause for cause in clinic.CAUSES if cause in text]
+    assert all(cause in "\n".join(c.source for c in solution.cells) for cause in clinic.CAUSES)   # the test can see them
+
+
+def test_bad_fix_settings_are_named():
+    case = clinic.case("A")
+    for changes, message in (({"n_train": 0}, "n_train must be an integer from 1 to 6000"),
+                             ({"eval_mode": "eval"}, "eval_mode must be 'inference' or 'training'"),
+                             ({"lr_peak": 3.0}, "lr_peak must be None or"),
+                             ({"steps": 0}, "budget 300"),
+                             ({"lr_rate": 0.1}, "a fix may change")):
+        with pytest.raises(ValueError, match=message):
+            case.configured(changes)
+    with pytest.raises(TypeError, match="preprocess must be a function"):
+        case.configured({"preprocess": 255})
+    with pytest.raises(TypeError, match="a fix is a dict"):
+        clinic.check_fix("A", 0.1)
+    with pytest.raises(TypeError, match="one of clinic.CAUSES"):
+        clinic.check_diagnosis("A", 3)
+
+
 # ---------------------------------------------------------------- (c) the explorer
 
 def test_monitor_explorer_redraws_without_leaking_figures():
