@@ -335,11 +335,10 @@ def case(name):
 
 _EVIDENCE = {
     "A": "the loss of the first 30 steps next to the initial loss, and the update:weight ratios",
-    "B": "the training and validation accuracies side by side, and how many training images there are",
+    "B": "the training and validation accuracies side by side, and every line of the setup",
     "C": "the activation std of each layer at step 0, and the gradient norms",
     "D": "the overfit-one-batch test on case.data(), then a few training images with their labels",
-    "E": "the loss of the penalty-free part against the total, the activation std over time, and "
-         "the setup's weight decay",
+    "E": "the loss next to the healthy run's, the activation std over time, and every line of the setup",
     "F": "the loss curve's slope and the update:weight ratios",
     "G": "the gradient norm of each layer, first to last, at step 0 and later",
     "H": "the training loss next to the measured accuracy, and how the setup measures it",

@@ -143,6 +143,13 @@ def test_case_j_unscaled_pixels(runs):
     assert abs(r["val_acc"][-1] - 0.1) < 0.04                           # "sticks near 10 %"
 
 
+def test_sanity_line_wording_follows_its_numbers():
+    healthy, j, c = (experiment.sanity_line(n) for n in ("healthy", "J", "C"))
+    assert "(near ln 10 = 2.303)" in healthy and "inputs in [0, 1]" in healthy and "→ 100% (passes)" in healthy
+    assert "(far from ln 10 = 2.303)" in j and "inputs in [0, 255]" in j
+    assert "(fails)" in c and experiment.sanity("C")["overfit_after"] < 1.0
+
+
 # ---------------------------------------------------------------- (b) the checks
 
 @pytest.mark.parametrize("name", sorted(ANSWERS))
