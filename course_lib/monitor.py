@@ -16,7 +16,7 @@ rows), called at every record: the monitor has no statistics of its own.
 """
 import numpy as np
 
-from . import diagnostics, regularization, training
+from . import diagnostics, optimizers, regularization, training
 from ._validate import positive_int
 
 __all__ = ["monitor", "readout", "LAYER_KEYS", "initial_loss"]
@@ -31,6 +31,13 @@ def initial_loss(net, x, t):
     10-class network, whose scores start near equal."""
     penalty = regularization.l2_penalty(net.weights(), net.weight_decay) if net.weight_decay else 0.0
     return float(net.loss(x, t)) - float(penalty)
+
+
+def _scheduled_lr(schedule, step):
+    lr = schedule(step)
+    if not isinstance(lr, (int, float, np.floating)) or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"the schedule returned lr={lr!r} at step {step}: a learning rate must be a finite number > 0")
+    return float(lr)
 
 
 def _accuracy(net, x, t, evaluate):
@@ -67,7 +74,11 @@ def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300,
         raise TypeError(f"evaluate must be a function evaluate(net, x, t) -> accuracy, got {type(evaluate).__name__}")
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function step -> lr (or None), got {type(schedule).__name__}")
-    optimizer = training._as_optimizer(optimizer)
+    if isinstance(optimizer, str):
+        optimizer = optimizers.get(optimizer)
+    if not callable(getattr(optimizer, "update", None)):
+        raise TypeError(f"optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its name; "
+                        f"got {type(optimizer).__name__}")
     batch_size = min(positive_int("batch_size", batch_size), len(x_train))
     xs, ts = x_train[:stats_rows], t_train[:stats_rows]
     xe, te = x_train[:eval_rows], t_train[:eval_rows]
@@ -89,7 +100,7 @@ def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300,
     batches = training.minibatches(len(x_train), batch_size, steps, np.random.default_rng(seed))
     for step, idx in enumerate(batches):
         if schedule is not None:
-            optimizer.lr = training._learning_rate(schedule, step)
+            optimizer.lr = _scheduled_lr(schedule, step)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss, grads = net.loss_and_gradient(x_train[idx], t_train[idx])
             ok = np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads.values())
