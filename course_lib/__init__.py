@@ -39,6 +39,7 @@ LAYERS = {
     "activations": 1, "initializers": 1, "layers": 1, "optimizers": 1, "schedules": 1,
     "surfaces": 1, "gradcheck": 1, "regularization": 1, "seeding": 1,
     "network": 2, "training": 2, "diagnostics": 2, "data": 2, "search": 2, "experiments": 2,
+    "monitor": 2, "clinic": 2,
     "plots": 3,
     "widgets": 4, "exercises": 4,
     "authoring": "beside",

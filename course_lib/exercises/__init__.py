@@ -23,7 +23,7 @@ from course_lib.exercises._framework import (GRADING_ENV, STRICT_ENV, CheckFaile
                                              set_grading, strict)
 from course_lib.exercises import (ch00_start_here, ch01_vanishing_gradients, ch02_activation_functions,  # noqa: F401 (registers the checkers)
                                   ch03_weight_initialization, ch04_optimizers, ch05_batch_normalization,
-                                  ch06_regularization, ch07_hyperparameter_search)
+                                  ch06_regularization, ch07_hyperparameter_search, ch08_training_clinic)
 from course_lib.experiments.ch04_optimizers import RACE_04
 
 __all__ = ["GRADING_ENV", "STRICT_ENV", "CheckFailed", "Exercise", "ExerciseNotDone", "Outcome", "call",

@@ -46,6 +46,7 @@ from course_lib.plots.curves import (curves, early_stopping_curves, ema, grid_of
                                      plot_bn_runs, schedule_plot, train_test)
 from course_lib.plots.functions import (activation_histograms, function_and_derivative, function_grid,
                                         plot_activation_curves, plot_neuron)
+from course_lib.plots.monitor import digit_grid, plot_monitor
 from course_lib.plots.regions import decision_boundary, plot_regularized_moons, plot_search_region, scatter_trials
 
 __all__ = ["alt_text", "describe", "set_alt", "PALETTE", "LINESTYLES", "MARKERS", "FONT_MIN", "FIGSIZE", "STYLE", "MAX_FIGSIZE", "SlideFigure", "slide_style", "subplots", "ema", "contour_levels",
@@ -55,6 +56,6 @@ __all__ = ["alt_text", "describe", "set_alt", "PALETTE", "LINESTYLES", "MARKERS"
            "layer_bars", "ranked_bars", "decision_boundary", "scatter_trials", "schedule_plot",
            "plot_neuron", "plot_gradient_profile", "plot_activation_curves", "contour_grid", "plot_playground",
            "plot_effective_steps", "plot_bn_runs", "plot_regularized_moons", "plot_search_region",
-           "lr_range_plot"]
+           "lr_range_plot", "plot_monitor", "digit_grid"]
 
 install_formatter()      # inside IPython: every Figure's PNG output carries its text alternative

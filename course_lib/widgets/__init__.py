@@ -31,6 +31,7 @@ from course_lib.experiments.ch05_batch_normalization import bn_runs
 from course_lib.experiments.ch06_regularization import (MOONS_NOISE, MOONS_TEST_SEED, moons_label,
                                                         regularized_moons)
 from course_lib.experiments.ch07_hyperparameter_search import example_search, search_region
+from course_lib.experiments.ch08_training_clinic import RUN_CHOICES, case_run, up_to
 from course_lib.plots import (contour_grid, plot_activation_curves, plot_bn_runs, plot_effective_steps,
                               plot_gradient_profile, plot_neuron, plot_playground, plot_regularized_moons,
                               plot_search_region)
@@ -45,6 +46,7 @@ from course_lib.widgets.ch04_optimizers import (PLAYGROUND_LR, PLAYGROUND_LRS, e
 from course_lib.widgets.ch05_batch_normalization import batchnorm_explorer
 from course_lib.widgets.ch06_regularization import regularization_explorer
 from course_lib.widgets.ch07_hyperparameter_search import search_region_explorer
+from course_lib.widgets.ch08_training_clinic import monitor_explorer, plot_case_monitor
 
 __all__ = ["neuron_curve", "gradient_norm_profile", "scaled_init", "ACTIVATION_PARAMETERS",
            "activation_curves", "INIT_CHOICES", "init_activations", "init_weight_std", "shown_layers",
@@ -56,4 +58,4 @@ __all__ = ["neuron_curve", "gradient_norm_profile", "scaled_init", "ACTIVATION_P
            "range_slider", "slider", "neuron_explorer", "gradient_explorer", "activation_explorer",
            "init_explorer", "plot_init_activations", "PLAYGROUND_LR", "PLAYGROUND_LRS",
            "effective_step_explorer", "optimizer_playground", "batchnorm_explorer", "regularization_explorer",
-           "search_region_explorer"]
+           "search_region_explorer", "RUN_CHOICES", "case_run", "up_to", "monitor_explorer", "plot_case_monitor"]

@@ -1,0 +1,54 @@
+"""Chapter 08's exercise checks: for every clinic case, the diagnosis and the fix.
+
+    exercises.check("08-case-a-cause", cause_A)   # cause_A() returns one of clinic.CAUSES
+    exercises.check("08-case-a-fix", fix_A)       # fix_A() returns a dict of changes to the setup
+"""
+from course_lib import clinic
+from course_lib.exercises._framework import CheckFailed, short, call, exercise
+
+
+def _answer(func, what):
+    """The student's answer: func() (a function of no arguments), or the value itself."""
+    return call(func, what=f"{what}()") if callable(func) else func
+
+
+def _cause_checker(name):
+    def checker(cause):
+        value = _answer(cause, f"cause_{name}")
+        if not isinstance(value, str):
+            raise CheckFailed(f"cause_{name}() returned {short(value)}; return one of clinic.CAUSES, a string "
+                              f"such as {clinic.CAUSES[0]!r}.")
+        try:
+            passed, message = clinic.check_diagnosis(name, value)
+        except ValueError as err:
+            raise CheckFailed(str(err)) from None
+        if not passed:
+            raise CheckFailed(message)
+        return message
+    checker.__doc__ = f"Case {name}: name the cause (one of clinic.CAUSES)."
+    return checker
+
+
+def _fix_checker(name):
+    def checker(fix):
+        changes = _answer(fix, f"fix_{name}")
+        if not isinstance(changes, dict):
+            raise CheckFailed(f"fix_{name}() returned {short(changes)}; return a dict of changes to the setup, "
+                              f"e.g. {{'lr': 0.05}} (the keys are in clinic.FIX_KEYS).")
+        if not changes:
+            raise CheckFailed(f"fix_{name}() returned no changes: that is case {name} as it is, which fails. "
+                              f"Change the setting your diagnosis points to.")
+        try:
+            passed, _, message = clinic.check_fix(name, changes)
+        except (ValueError, TypeError) as err:
+            raise CheckFailed(str(err)) from None
+        if not passed:
+            raise CheckFailed(message)
+        return message
+    checker.__doc__ = f"Case {name}: a fix that reaches the target accuracy within the step budget."
+    return checker
+
+
+for _name in clinic.names():
+    exercise(f"08-case-{_name.lower()}-cause", f"Case {_name}: the cause")(_cause_checker(_name))
+    exercise(f"08-case-{_name.lower()}-fix", f"Case {_name}: the fix")(_fix_checker(_name))

@@ -1,0 +1,161 @@
+"""The training monitor (훈련 모니터): train a network and record, every few steps, what the
+recipe says to watch.
+
+    run = monitor(net, optimizers.get("sgd", lr=0.1), x_train, t_train, x_val, t_val,
+                  steps=300, batch_size=64, every=20, seed=0)
+    run["loss"]             # mini-batch loss of every step (measured before the update)
+    run["step"]             # the steps at which the rest was recorded (0, every, 2·every, ..., last)
+    run["train_acc"], run["val_acc"]
+    run["layers"]["act_std"]        # array (records, hidden layers); also act_mean, dead, saturated,
+                                    # grad_norm, update_ratio (NaN where a statistic does not apply)
+    readout(run)            # the numbers of the last record in one line of text
+
+Layer 2 (models and measurement). The per-layer statistics are those of
+``diagnostics.layer_stats`` on a fixed monitoring batch (the first ``stats_rows`` training
+rows), called at every record: the monitor has no statistics of its own.
+"""
+import numpy as np
+
+from . import diagnostics, optimizers, regularization, training
+from ._validate import positive_int
+
+__all__ = ["monitor", "readout", "LAYER_KEYS", "initial_loss"]
+
+#: The per-layer statistics the monitor records (the keys of diagnostics.layer_stats).
+LAYER_KEYS = ("act_mean", "act_std", "dead", "saturated", "grad_norm", "update_ratio")
+
+
+def initial_loss(net, x, t):
+    """The data loss of the network as it is, L_0 = −(1/N) Σ log softmax(s_n)[t_n] (inference mode,
+    without the weight-decay penalty λ/2·Σ W²); ≈ ln C = ln 10 ≈ 2.303 for an untrained healthy
+    10-class network, whose scores start near equal."""
+    penalty = regularization.l2_penalty(net.weights(), net.weight_decay) if net.weight_decay else 0.0
+    return float(net.loss(x, t)) - float(penalty)
+
+
+def _scheduled_lr(schedule, step):
+    lr = schedule(step)
+    if not isinstance(lr, (int, float, np.floating)) or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"the schedule returned lr={lr!r} at step {step}: a learning rate must be a finite number > 0")
+    return float(lr)
+
+
+def _accuracy(net, x, t, evaluate):
+    return float(net.accuracy(x, t) if evaluate is None else evaluate(net, x, t))
+
+
+def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300, batch_size=64, every=20,
+            seed=0, stats_rows=256, eval_rows=1000, evaluate=None, schedule=None):
+    """Train ``net`` for ``steps`` mini-batch updates and record, at step 0, at steps 1, 2, 4, ...
+    below ``every``, every ``every`` steps and at the end:
+
+    train_acc, val_acc   accuracy on the first ``eval_rows`` training / validation rows
+                         (``evaluate(net, x, t)`` replaces ``net.accuracy`` if given)
+    layers[key]          diagnostics.layer_stats(net, x_s, t_s, lr=η)[l][key] for every hidden
+                         layer l, x_s = the first ``stats_rows`` training rows; update_ratio is
+                         η‖∂L/∂W_l‖/‖W_l‖, the plain-SGD step relative to the weights
+
+    ``schedule(step) -> lr`` (optional) sets the learning rate before each update (step from 0).
+    A NaN or infinite loss stops the run (``diverged`` True, ``stopped_at`` the step) instead
+    of raising: a diverging run is one of the things the monitor must show.
+    Returns a dict: loss, step, train_acc, val_acc, layers, initial_loss, diverged,
+    stopped_at, lr, every.
+    """
+    steps = positive_int("steps", steps, " (number of updates)")
+    every = positive_int("every", every, " (record the statistics every this many steps)")
+    stats_rows = positive_int("stats_rows", stats_rows, " (rows of the monitoring batch)")
+    eval_rows = positive_int("eval_rows", eval_rows, " (rows used to measure the accuracies)")
+    x_train, t_train = np.asarray(x_train), np.asarray(t_train)
+    if len(x_train) != len(t_train):
+        raise ValueError(f"x_train has {len(x_train)} rows but t_train has {len(t_train)} labels")
+    if (x_val is None) != (t_val is None):
+        raise ValueError("give both x_val and t_val, or neither")
+    if evaluate is not None and not callable(evaluate):
+        raise TypeError(f"evaluate must be a function evaluate(net, x, t) -> accuracy, got {type(evaluate).__name__}")
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"schedule must be a function step -> lr (or None), got {type(schedule).__name__}")
+    if isinstance(optimizer, str):
+        optimizer = optimizers.get(optimizer)
+    if not callable(getattr(optimizer, "update", None)):
+        raise TypeError(f"optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its name; "
+                        f"got {type(optimizer).__name__}")
+    batch_size = min(positive_int("batch_size", batch_size), len(x_train))
+    xs, ts = x_train[:stats_rows], t_train[:stats_rows]
+    xe, te = x_train[:eval_rows], t_train[:eval_rows]
+    rec = {"step": [], "train_acc": [], "val_acc": [], **{k: [] for k in LAYER_KEYS}}
+
+    def record(step):
+        rec["step"].append(step)
+        rec["train_acc"].append(_accuracy(net, xe, te, evaluate))
+        rec["val_acc"].append(np.nan if x_val is None else _accuracy(net, x_val[:eval_rows], t_val[:eval_rows],
+                                                                       evaluate))
+        stats = diagnostics.layer_stats(net, xs, ts, lr=float(optimizer.lr))
+        for k in LAYER_KEYS:
+            rec[k].append([np.nan if s[k] is None else s[k] for s in stats])
+
+    early = {2 ** k for k in range(8) if 2 ** k < every}      # the first steps, densely: 1, 2, 4, ...
+    first = initial_loss(net, xs, ts)
+    losses, diverged, stopped_at = [], False, steps
+    record(0)
+    batches = training.minibatches(len(x_train), batch_size, steps, np.random.default_rng(seed))
+    for step, idx in enumerate(batches):
+        if schedule is not None:
+            optimizer.lr = _scheduled_lr(schedule, step)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss, grads = net.loss_and_gradient(x_train[idx], t_train[idx])
+            ok = np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads.values())
+        losses.append(float(loss))
+        if not ok:
+            diverged, stopped_at = True, step
+            break
+        with np.errstate(over="ignore", invalid="ignore"):
+            optimizer.update(net.params, grads)
+        done = step + 1
+        if done % every == 0 or done == steps or done in early:
+            if not all(np.all(np.isfinite(p)) for p in net.params.values()):
+                diverged, stopped_at = True, done
+                break
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                record(done)
+    out = {k: np.asarray(rec[k], dtype=np.float64) for k in ("step", "train_acc", "val_acc")}
+    out["layers"] = {k: np.asarray(rec[k], dtype=np.float64) for k in LAYER_KEYS}
+    out.update(loss=np.asarray(losses), initial_loss=first, diverged=diverged, stopped_at=stopped_at,
+               lr=float(optimizer.lr), every=every)
+    return out
+
+
+def _pct(v):
+    return "—" if not np.isfinite(v) else f"{100 * v:.1f} %"
+
+
+def _sub(n):
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def readout(run):
+    """One line: the last record's step, the mean loss of the last ``every`` steps (finite ones, for a
+    diverged run), accuracies, the largest dead / saturated share, the gradient-norm ratio
+    ‖∂L/∂W_1‖ / ‖∂L/∂W_L‖ (first / last hidden layer) and the median update:weight ratio."""
+    if not isinstance(run, dict) or "layers" not in run:
+        raise TypeError("readout needs the dict that monitor(...) returns")
+    L = run["layers"]
+    loss = run["loss"][-min(len(run["loss"]), run["every"]):]
+    loss = loss[np.isfinite(loss)] if run["diverged"] else loss
+    with np.errstate(invalid="ignore"):
+        loss_now = float(np.mean(loss)) if len(loss) else float("nan")
+    parts = ([f"NaN/inf at step {run['stopped_at']}", f"last record step {int(run['step'][-1])}"] if run["diverged"]
+             else [f"step {int(run['step'][-1])}"])
+    parts += [
+              f"loss {loss_now:.3g}", f"train {_pct(run['train_acc'][-1])}", f"val {_pct(run['val_acc'][-1])}"]
+    for key, name in (("dead", "dead"), ("saturated", "saturated")):
+        v = L[key][-1]
+        if np.isfinite(v).any():
+            worst = int(np.nanargmax(v))
+            parts.append(f"{name} ≤ {_pct(v[worst])} (layer {worst + 1})")
+    g = L["grad_norm"][-1]
+    if g.size and np.isfinite(g[[0, -1]]).all() and g[-1] > 0:
+        parts.append(f"‖g₁‖/‖g{_sub(g.size)}‖ = {g[0] / g[-1]:.2g}")
+    r = L["update_ratio"][-1]
+    if np.isfinite(r).any():
+        parts.append(f"update:weight {np.nanmedian(r):.1e}")
+    return " · ".join(parts)
