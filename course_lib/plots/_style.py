@@ -85,14 +85,15 @@ def styled(func):
     return wrapper
 
 
-def _fit(figsize):
+def fit_figsize(figsize):
+    """The figure size (w, h) in inches, each capped at MAX_FIGSIZE so a figure fits its slide."""
     w, h = figsize
     return (min(float(w), MAX_FIGSIZE[0]), min(float(h), MAX_FIGSIZE[1]))
 
 
 def slide_figure(figsize, nrows=1, ncols=1, **kwargs):
     """A new styled Figure (not managed by pyplot) with an (nrows, ncols) array of axes."""
-    fig = SlideFigure(figsize=_fit(figsize), dpi=STYLE["figure.dpi"], layout="constrained")
+    fig = SlideFigure(figsize=fit_figsize(figsize), dpi=STYLE["figure.dpi"], layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
     return fig, axes
 

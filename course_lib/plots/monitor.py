@@ -4,7 +4,7 @@ import io
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from course_lib.plots._style import FONT_MIN, STYLE, SlideFigure, slide_figure, _fit, add_legend, styled, style_of
+from course_lib.plots._style import FONT_MIN, STYLE, SlideFigure, slide_figure, fit_figsize, add_legend, styled, style_of
 
 LN10 = float(np.log(10.0))
 
@@ -68,7 +68,7 @@ def plot_monitor(run, title="Training monitor", readout=None, figsize=(12.5, 5.6
     if not isinstance(run, dict) or "layers" not in run:
         raise TypeError("plot_monitor needs the dict that monitor.monitor(...) returns")
     # a fixed grid, not the constrained layout of slide_figure: that doubled the drawing time
-    fig = _FixedFigure(figsize=_fit(figsize), dpi=STYLE["figure.dpi"])
+    fig = _FixedFigure(figsize=fit_figsize(figsize), dpi=STYLE["figure.dpi"])
     axes = fig.subplots(2, 3)
     w, h = fig.get_size_inches()                 # margins in inches, so any size keeps its labels
     top_in, bottom_in, gap_in = (0.85 if readout else 0.55), 0.5, 0.8
