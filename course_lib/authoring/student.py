@@ -119,7 +119,7 @@ def _raises_when_run(source: str) -> bool:
     return visit(tree, False)
 
 
-def student_cell(cell, where: str):
+def student_cell(cell, where: str, md_prompt: str = MD_PROMPT):
     """The student version of one cell (a new cell; the input is not changed)."""
     cell = copy.deepcopy(cell)
     lines = cell.source.split("\n")
@@ -143,7 +143,7 @@ def student_cell(cell, where: str):
                 raise SolutionMarkerError(f"{where}: '{marker}' is the code marker; in a "
                                           f"markdown cell use '{MD_BEGIN}' / '{MD_END}'.")
         lines, _ = _replace_regions(lines, MD_BEGIN, MD_END, where,
-                                    lambda indent: indent + MD_PROMPT)
+                                    lambda indent: indent + md_prompt)
         cell.source = "\n".join(lines)
     return cell
 
@@ -159,10 +159,11 @@ def strip_outputs(nb):
     return nb
 
 
-def student_notebook(nb, name: str = "notebook"):
-    """The student version of a solution notebook (a new notebook)."""
+def student_notebook(nb, name: str = "notebook", md_prompt: str = MD_PROMPT):
+    """The student version of a solution notebook (a new notebook); md_prompt replaces a
+    markdown solution (the Korean edition passes its own)."""
     out = copy.deepcopy(nb)
-    out.cells = [student_cell(cell, _where(name, i, cell)) for i, cell in enumerate(nb.cells)]
+    out.cells = [student_cell(cell, _where(name, i, cell), md_prompt) for i, cell in enumerate(nb.cells)]
     return strip_outputs(out)
 
 
