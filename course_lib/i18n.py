@@ -28,7 +28,8 @@ import gettext
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "ENV", "set_language", "language", "_", "ngettext", "N_", "tr", "LOCALE_DIR"]
+__all__ = ["LANGUAGES", "ENV", "set_language", "language", "_", "ngettext", "N_", "tr", "LOCALE_DIR",
+           "on_change"]
 
 #: The languages the course speaks; English is the source language (no catalog).
 LANGUAGES = ("en", "ko")
@@ -39,6 +40,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _chosen: str | None = None
 _catalogs: dict[str, gettext.NullTranslations] = {}
+_listeners: list = []
 
 
 def _check(lang, where: str) -> str:
@@ -53,7 +55,15 @@ def set_language(lang: str) -> str:
     """Speak ``lang`` ("en" or "ko"; "ko_KR"/"ko-KR" count as "ko") from now on; returns it."""
     global _chosen
     _chosen = _check(lang, "lang")
+    for listener in _listeners:
+        listener(_chosen)
     return _chosen
+
+
+def on_change(listener) -> None:
+    """Call ``listener(language)`` after every set_language (plots use it to pick a Hangul font)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def language() -> str:
