@@ -5,6 +5,10 @@
     python -m course_lib.authoring.student strip notebooks/solutions/01_vanishing_gradients.ipynb
                                             # remove outputs and execution counts in place
 
+Generating (and --check) covers the Korean edition too (course_lib.authoring.translate):
+notebooks/ko/ and notebooks/ko/solutions/ for every chapter whose Korean catalog is complete,
+and course_lib's compiled message catalog (course_lib/locale/ko/LC_MESSAGES/course_lib.mo).
+
 In code cells the lines from ``### BEGIN SOLUTION`` to ``### END SOLUTION``
 (inclusive) become ``raise NotImplementedError`` at the indentation of the
 BEGIN line (the nbgrader convention; it works inside a function body). A cell
@@ -296,15 +300,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         changed = generate(args.root, check=args.check, names=args.names)
-    except (SolutionMarkerError, NotebookReadError, FileNotFoundError) as err:
+        from course_lib.authoring import translate     # the Korean edition (imports this module)
+        korean, untranslated = translate.generate(args.root, check=args.check, names=args.names)
+        changed += korean + translate.compile_library(check=args.check)
+    except (SolutionMarkerError, NotebookReadError, FileNotFoundError, ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    for problem in untranslated:
+        print(f"untranslated (Korean edition): {problem}", file=sys.stderr)
+    if untranslated:
+        print("translate them in notebooks/locale/ko/ (python -m course_lib.authoring.translate update "
+              "marks what changed); their Korean notebooks are not rewritten until then", file=sys.stderr)
     if args.check:
         for path in changed:
             print(f"stale: {path}", file=sys.stderr)
         if changed:
             print("run: python -m course_lib.authoring.student", file=sys.stderr)
-        return 1 if changed else 0
+        return 1 if changed or untranslated else 0
     for path in changed:
         print(f"wrote {path}")
     if not changed:
