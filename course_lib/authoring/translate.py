@@ -65,6 +65,7 @@ _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 _LITERAL = re.compile(r"^(?P<prefix>[rRuUfF]{0,2})(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.S)
 _MAGIC = re.compile(r"^([ \t]*)[%!]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 class UntranslatedError(ValueError):
