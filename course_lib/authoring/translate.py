@@ -553,11 +553,22 @@ def mo_bytes(po_path: Path = LIBRARY_PO) -> bytes:
         Path(tmp).unlink(missing_ok=True)
 
 
+def mo_messages(data: bytes) -> dict:
+    """What a compiled catalog says (gettext's own reading of it): {msgid or (msgid, n): msgstr}."""
+    import gettext
+    import io
+    return dict(gettext.GNUTranslations(io.BytesIO(data))._catalog)
+
+
 def compile_library(check: bool = False, po_path: Path = LIBRARY_PO) -> list[Path]:
-    """Compile course_lib.po to course_lib.mo beside it; the .mo written (check: that is stale)."""
+    """Compile course_lib.po to course_lib.mo beside it; the .mo written (check: that is stale).
+
+    The .mo counts as current when gettext reads the same messages from it as from a fresh
+    compilation of the .po (so another polib version's byte layout is not a change).
+    """
     mo_path = Path(po_path).with_suffix(".mo")
     data = mo_bytes(po_path)
-    if mo_path.exists() and mo_path.read_bytes() == data:
+    if mo_path.exists() and mo_messages(mo_path.read_bytes()) == mo_messages(data):
         return []
     if not check:
         mo_path.write_bytes(data)
