@@ -10,6 +10,8 @@ def english_afterwards(monkeypatch):
     monkeypatch.delenv(i18n.ENV, raising=False)
     monkeypatch.setattr(i18n, "_chosen", None)
     yield
+    i18n.set_language("en")               # tells the listeners (plots' font) too
+    i18n._chosen = None
 
 
 def test_english_by_default_korean_after_set_language_and_back():
