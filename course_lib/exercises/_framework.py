@@ -130,7 +130,7 @@ def run_check(exercise_id: str, answer: Any) -> Outcome:
     except KeyError as err:
         return Outcome(str(exercise_id), False, err.args[0])
     if answer is None or answer is Ellipsis:
-        return Outcome(ex.id, None, _NOT_DONE)
+        return Outcome(ex.id, None, _(_NOT_DONE))
     wrong_kind = _not_a_function(answer, ex.id)
     if wrong_kind:
         return Outcome(ex.id, False, wrong_kind)
