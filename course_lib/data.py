@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.i18n import N_, _
+from course_lib.i18n import N_
+from course_lib.i18n import gettext as _
 from course_lib.seeding import generator
 
 # The bundled sample is package data; in a regular install (wheel or editable) it is a file.

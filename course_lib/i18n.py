@@ -1,7 +1,7 @@
 """The language course_lib speaks: English (the default) or Korean (한국어).
 
 Layer 1 (standard library only). Every message a student reads -- exercise feedback,
-explorer labels, figure labels, training errors -- goes through :func:`_` (or
+explorer labels, figure labels, training errors -- goes through :func:`gettext`, imported as ``_`` (or
 :func:`ngettext` when it depends on a count), which looks it up in the gettext catalog
 ``course_lib/locale/<language>/LC_MESSAGES/course_lib.mo`` shipped inside the package::
 
@@ -24,12 +24,12 @@ Korean notebooks are generated with the literal already translated
 """
 from __future__ import annotations
 
-import gettext
+import gettext as _stdlib_gettext
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "ENV", "set_language", "language", "_", "ngettext", "N_", "tr", "LOCALE_DIR",
-           "on_change"]
+__all__ = ["LANGUAGES", "ENV", "set_language", "language", "gettext", "_", "ngettext", "N_", "tr",
+           "LOCALE_DIR", "on_change"]
 
 #: The languages the course speaks; English is the source language (no catalog).
 LANGUAGES = ("en", "ko")
@@ -39,7 +39,7 @@ DOMAIN = "course_lib"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _chosen: str | None = None
-_catalogs: dict[str, gettext.NullTranslations] = {}
+_catalogs: dict[str, _stdlib_gettext.NullTranslations] = {}
 _listeners: list = []
 
 
@@ -74,13 +74,13 @@ def language() -> str:
     return _check(env, f"the environment variable {ENV}") if env else "en"
 
 
-def _catalog(lang: str) -> gettext.NullTranslations:
+def _catalog(lang: str) -> _stdlib_gettext.NullTranslations:
     if lang not in _catalogs:
         if lang == "en":
-            _catalogs[lang] = gettext.NullTranslations()
+            _catalogs[lang] = _stdlib_gettext.NullTranslations()
         else:
             try:
-                _catalogs[lang] = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
+                _catalogs[lang] = _stdlib_gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
             except FileNotFoundError:
                 raise FileNotFoundError(
                     f"the {lang!r} message catalog {LOCALE_DIR / lang / 'LC_MESSAGES' / (DOMAIN + '.mo')} "
@@ -89,9 +89,16 @@ def _catalog(lang: str) -> gettext.NullTranslations:
     return _catalogs[lang]
 
 
-def _(message: str) -> str:
-    """``message`` in the current language (gettext; English if it has no translation)."""
+def gettext(message: str) -> str:
+    """``message`` in the current language (gettext; English if it has no translation).
+
+    Modules import it as ``from course_lib.i18n import gettext as _`` (the gettext convention;
+    the extraction in course_lib.authoring.translate looks for calls of ``_``).
+    """
     return _catalog(language()).gettext(message)
+
+
+_ = gettext
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

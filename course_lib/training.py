@@ -23,7 +23,7 @@ import numpy as np
 from . import _validate, layers
 from . import optimizers as _optimizers
 from ._names import close_matches
-from .i18n import _
+from .i18n import gettext as _
 
 __all__ = ["train", "TrainSettings", "TrainingDiverged", "minibatches", "clip_by_global_norm", "global_norm",
            "progress_bar"]

@@ -15,7 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from course_lib._names import close_matches
-from course_lib.i18n import N_, _
+from course_lib.i18n import N_
+from course_lib.i18n import gettext as _
 
 
 STRICT_ENV = "COURSE_STRICT_CHECKS"

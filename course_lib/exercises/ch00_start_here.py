@@ -3,7 +3,7 @@ import numpy as np
 
 from course_lib.activations import sigmoid
 from course_lib.exercises._framework import CheckFailed, call, exercise, expect_close
-from course_lib.i18n import _
+from course_lib.i18n import gettext as _
 
 
 def _call_on_array(neuron, x, w, b, formula):

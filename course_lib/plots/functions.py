@@ -5,7 +5,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
 from course_lib import activations
-from course_lib.i18n import _
+from course_lib.i18n import gettext as _
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, target_axes, slide_figure, add_legend, as_mapping,
                                      style_of, styled, as_vector)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from course_lib.i18n import _
+from course_lib.i18n import gettext as _
 from course_lib.plots._style import FIGSIZE  # noqa: F401 (the explorers' figure size)
 
 def slider(description: str, value: float, min: float, max: float, step: float,

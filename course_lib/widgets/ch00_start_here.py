@@ -1,6 +1,6 @@
 """Chapter 00's explorer: a single neuron."""
 from course_lib.experiments.ch00_start_here import neuron_curve
-from course_lib.i18n import _
+from course_lib.i18n import gettext as _
 from course_lib.plots import plot_neuron
 from course_lib.widgets._controls import explorer_layout, live_figure, slider
 
