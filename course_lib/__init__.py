@@ -6,6 +6,7 @@ Where things go (imports only go down the layers, never up or sideways into a hi
 1. numerics, numpy only -- one module a concept: activations, initializers, layers,
    optimizers, schedules, surfaces, gradcheck, regularization, seeding (seed -> generator).
    A new activation function is a class in ``activations.py``, registered under its name.
+   ``i18n`` (stdlib gettext) gives every layer the messages in English or Korean.
 2. models, data and measurement: network, training, diagnostics, data, search, and
    ``experiments/chNN_<chapter>.py`` -- each chapter's train-and-measure functions
    (they return numbers and arrays and never draw). A new chapter's experiment goes in
@@ -35,7 +36,7 @@ __version__ = "0.1.0"
 #: A module may import modules of its own layer or a lower one (a package counts as one
 #: module: its files import each other freely), never a higher layer, never authoring.
 LAYERS = {
-    "_names": 1, "_validate": 1,
+    "_names": 1, "_validate": 1, "i18n": 1,
     "activations": 1, "initializers": 1, "layers": 1, "optimizers": 1, "schedules": 1,
     "surfaces": 1, "gradcheck": 1, "regularization": 1, "seeding": 1,
     "network": 2, "training": 2, "diagnostics": 2, "data": 2, "search": 2, "experiments": 2,

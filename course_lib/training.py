@@ -23,6 +23,7 @@ import numpy as np
 from . import _validate, layers
 from . import optimizers as _optimizers
 from ._names import close_matches
+from .i18n import gettext as _
 
 __all__ = ["train", "TrainSettings", "TrainingDiverged", "minibatches", "clip_by_global_norm", "global_norm",
            "progress_bar"]
@@ -223,10 +224,11 @@ def _learning_rate(schedule, step):
 
 def _diverged(loss, step, per_epoch, optimizer, history):
     return TrainingDiverged(
-        f"the loss became {loss} at step {step} (epoch {step // per_epoch + 1}) with learning "
-        f"rate {optimizer.lr:g} ({type(optimizer).__name__}). The updates grew until the numbers "
-        f"overflowed. Try a learning rate 3-10x smaller, gradient clipping (clip_norm=1.0), "
-        f"a smaller initial weight scale, or batch normalisation.", history)
+        _("the loss became {loss} at step {step} (epoch {epoch}) with learning rate {lr:g} ({optimizer}). "
+          "The updates grew until the numbers overflowed. Try a learning rate 3-10x smaller, gradient "
+          "clipping (clip_norm=1.0), a smaller initial weight scale, or batch normalisation.").format(
+            loss=loss, step=step, epoch=step // per_epoch + 1, lr=optimizer.lr,
+            optimizer=type(optimizer).__name__), history)
 
 
 def _check_final_params(net, step, optimizer, history):
@@ -234,10 +236,11 @@ def _check_final_params(net, step, optimizer, history):
     bad = [k for k, p in net.params.items() if not _validate.all_finite(p)]
     if bad:
         raise TrainingDiverged(
-            f"after the last update (step {step}) {', '.join(bad)} hold NaN or inf, with learning rate "
-            f"{optimizer.lr:g} ({type(optimizer).__name__}): the loss was still finite, but the network "
-            f"is broken. Try a learning rate 3-10x smaller, gradient clipping (clip_norm=1.0), a smaller "
-            f"initial weight scale, or batch normalisation.", history)
+            _("after the last update (step {step}) {names} hold NaN or inf, with learning rate {lr:g} "
+              "({optimizer}): the loss was still finite, but the network is broken. Try a learning rate "
+              "3-10x smaller, gradient clipping (clip_norm=1.0), a smaller initial weight scale, or batch "
+              "normalisation.").format(step=step, names=", ".join(bad), lr=optimizer.lr,
+                                       optimizer=type(optimizer).__name__), history)
 
 
 class _History:

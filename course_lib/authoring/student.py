@@ -5,6 +5,10 @@
     python -m course_lib.authoring.student strip notebooks/solutions/01_vanishing_gradients.ipynb
                                             # remove outputs and execution counts in place
 
+Generating (and --check) covers the Korean edition too (course_lib.authoring.translate):
+notebooks/ko/ and notebooks/ko/solutions/ for every chapter whose Korean catalog is complete,
+and course_lib's compiled message catalog (course_lib/locale/ko/LC_MESSAGES/course_lib.mo).
+
 In code cells the lines from ``### BEGIN SOLUTION`` to ``### END SOLUTION``
 (inclusive) become ``raise NotImplementedError`` at the indentation of the
 BEGIN line (the nbgrader convention; it works inside a function body). A cell
@@ -119,7 +123,7 @@ def _raises_when_run(source: str) -> bool:
     return visit(tree, False)
 
 
-def student_cell(cell, where: str):
+def student_cell(cell, where: str, md_prompt: str = MD_PROMPT):
     """The student version of one cell (a new cell; the input is not changed)."""
     cell = copy.deepcopy(cell)
     lines = cell.source.split("\n")
@@ -143,7 +147,7 @@ def student_cell(cell, where: str):
                 raise SolutionMarkerError(f"{where}: '{marker}' is the code marker; in a "
                                           f"markdown cell use '{MD_BEGIN}' / '{MD_END}'.")
         lines, _ = _replace_regions(lines, MD_BEGIN, MD_END, where,
-                                    lambda indent: indent + MD_PROMPT)
+                                    lambda indent: indent + md_prompt)
         cell.source = "\n".join(lines)
     return cell
 
@@ -159,10 +163,11 @@ def strip_outputs(nb):
     return nb
 
 
-def student_notebook(nb, name: str = "notebook"):
-    """The student version of a solution notebook (a new notebook)."""
+def student_notebook(nb, name: str = "notebook", md_prompt: str = MD_PROMPT):
+    """The student version of a solution notebook (a new notebook); md_prompt replaces a
+    markdown solution (the Korean edition passes its own)."""
     out = copy.deepcopy(nb)
-    out.cells = [student_cell(cell, _where(name, i, cell)) for i, cell in enumerate(nb.cells)]
+    out.cells = [student_cell(cell, _where(name, i, cell), md_prompt) for i, cell in enumerate(nb.cells)]
     return strip_outputs(out)
 
 
@@ -295,15 +300,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         changed = generate(args.root, check=args.check, names=args.names)
-    except (SolutionMarkerError, NotebookReadError, FileNotFoundError) as err:
+        from course_lib.authoring import translate     # the Korean edition (imports this module)
+        korean, untranslated = translate.generate(args.root, check=args.check, names=args.names)
+        changed += korean + translate.compile_library(check=args.check)
+    except (SolutionMarkerError, NotebookReadError, FileNotFoundError, ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    for problem in untranslated:
+        print(f"untranslated (Korean edition): {problem}", file=sys.stderr)
+    if untranslated:
+        print("translate them in notebooks/locale/ko/ (python -m course_lib.authoring.translate update "
+              "marks what changed); their Korean notebooks are not rewritten until then", file=sys.stderr)
     if args.check:
         for path in changed:
             print(f"stale: {path}", file=sys.stderr)
         if changed:
             print("run: python -m course_lib.authoring.student", file=sys.stderr)
-        return 1 if changed else 0
+        return 1 if changed or untranslated else 0
     for path in changed:
         print(f"wrote {path}")
     if not changed:

@@ -15,6 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from course_lib._names import close_matches
+from course_lib.i18n import N_
+from course_lib.i18n import gettext as _
 
 
 STRICT_ENV = "COURSE_STRICT_CHECKS"
@@ -86,9 +88,10 @@ def get(exercise_id: str) -> Exercise:
         return _REGISTRY[exercise_id]
     except (KeyError, TypeError):
         close = close_matches(exercise_id, _REGISTRY)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise KeyError(f"No exercise with id {exercise_id!r}.{hint} "
-                       "Copy the id from the exercise's check cell.") from None
+        hint = (" " + _("Did you mean {names}?").format(names=", ".join(repr(c) for c in close))
+                if close else "")
+        raise KeyError(_("No exercise with id {id}.{hint} Copy the id from the exercise's check cell.")
+                       .format(id=repr(exercise_id), hint=hint)) from None
 
 
 def strict() -> bool:
@@ -128,7 +131,7 @@ def run_check(exercise_id: str, answer: Any) -> Outcome:
     except KeyError as err:
         return Outcome(str(exercise_id), False, err.args[0])
     if answer is None or answer is Ellipsis:
-        return Outcome(ex.id, None, _NOT_DONE)
+        return Outcome(ex.id, None, _(_NOT_DONE))
     wrong_kind = _not_a_function(answer, ex.id)
     if wrong_kind:
         return Outcome(ex.id, False, wrong_kind)
@@ -136,30 +139,30 @@ def run_check(exercise_id: str, answer: Any) -> Outcome:
     try:
         note = ex.checker(watched)
     except NotImplementedError:
-        return Outcome(ex.id, None, _NOT_DONE)
+        return Outcome(ex.id, None, _(_NOT_DONE))
     except CheckFailed as err:
         return Outcome(ex.id, False, _with_kind_hint(str(err), watched))
     except Exception as err:  # the student's code (or its result) broke the checker
         return Outcome(ex.id, False, _with_kind_hint(
-            f"Your code raised {type(err).__name__}: {err}", watched))
+            _("Your code raised {kind}: {err}").format(kind=type(err).__name__, err=err), watched))
     returned_text = _kind_hint(watched, only=("str",))
     if returned_text:                         # "0.1" passed as a number would teach the wrong thing
         return Outcome(ex.id, False, returned_text)
-    return Outcome(ex.id, True, note or "Correct.")
+    return Outcome(ex.id, True, note or _("Correct."))
 
 
 # ---------------------------------------------------------------- wrong kinds of answers
 
 def _describe_value(value: Any) -> str:
     if isinstance(value, str):
-        return f"the string {short(value)}"
+        return _("the string {value}").format(value=short(value))
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        return _("an array of shape {shape}").format(shape=value.shape)
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} values"
+        return _("a {kind} of {n} values").format(kind=type(value).__name__, n=len(value))
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        return f"the number {short(value)}"
-    return f"the {type(value).__name__} {short(value)}"
+        return _("the number {value}").format(value=short(value))
+    return _("the {kind} {value}").format(kind=type(value).__name__, value=short(value))
 
 
 def _not_a_function(answer: Any, exercise_id: str) -> str | None:
@@ -169,15 +172,15 @@ def _not_a_function(answer: Any, exercise_id: str) -> str | None:
         return None
     bad = next(p for p in parts if not callable(p))
     if isinstance(bad, str):
-        return (f"You passed {_describe_value(bad)}, not a function. Pass the function itself, by "
-                f"its name without quotes: exercises.check(\"{exercise_id}\", my_function).")
+        return _("You passed {value}, not a function. Pass the function itself, by its name without "
+                 "quotes: exercises.check(\"{id}\", my_function).").format(value=_describe_value(bad),
+                                                                          id=exercise_id)
     if bad is None:
-        return ("One of the functions you passed is None: run the cell that defines it first, "
-                "then pass the functions themselves.")
-    return (f"You passed {_describe_value(bad)}, not a function: that is what calling your "
-            f"function gives. Pass the function itself, without calling it: "
-            f"exercises.check(\"{exercise_id}\", my_function), not "
-            f"exercises.check(\"{exercise_id}\", my_function(x)).")
+        return _("One of the functions you passed is None: run the cell that defines it first, "
+                 "then pass the functions themselves.")
+    return _("You passed {value}, not a function: that is what calling your function gives. Pass the "
+             "function itself, without calling it: exercises.check(\"{id}\", my_function), not "
+             "exercises.check(\"{id}\", my_function(x)).").format(value=_describe_value(bad), id=exercise_id)
 
 
 def _kind_of(value: Any, depth: int = 0) -> tuple[str, str] | None:
@@ -192,7 +195,8 @@ def _kind_of(value: Any, depth: int = 0) -> tuple[str, str] | None:
         for item in items:
             kind = _kind_of(item, 1)
             if kind and kind[0] != "array":
-                return kind[0], f"{kind[1]} inside the {type(value).__name__} it returned"
+                return kind[0], _("{what} inside the {kind} it returned").format(
+                    what=kind[1], kind=type(value).__name__)
         return None
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -206,17 +210,17 @@ def _kind_of(value: Any, depth: int = 0) -> tuple[str, str] | None:
 
 
 _KIND_HINTS = {
-    "None": ("Your function returned None: a function without a `return` line gives None (the "
+    "None": N_("Your function returned None: a function without a `return` line gives None (the "
              "commonest slip). End it with `return <the result>`."),
-    "str": ("Your function returned a string ({what}): return the number or array itself, not "
+    "str": N_("Your function returned a string ({what}): return the number or array itself, not "
             "text (no quotes, no f-string, no str())."),
-    "nan": ("Your function returned NaN ({what}): look for 0/0, the log or square root of a "
+    "nan": N_("Your function returned NaN ({what}): look for 0/0, the log or square root of a "
             "negative number or of 0, or inf − inf after an overflowing exp."),
-    "inf": ("Your function returned inf ({what}): an overflow (exp of a large number) or a "
+    "inf": N_("Your function returned inf ({what}): an overflow (exp of a large number) or a "
             "division by zero."),
-    "raised": ("Your function raised {what}: call it by hand on a small input in a cell of its "
+    "raised": N_("Your function raised {what}: call it by hand on a small input in a cell of its "
                "own; the traceback names the line that fails."),
-    "array": "Your function returned an array of shape {what}.",
+    "array": N_("Your function returned an array of shape {what}."),
 }
 
 
@@ -224,21 +228,22 @@ def _kind_hint(watched: Any, only: tuple = ("None", "str", "nan", "inf", "raised
     for fn in (watched if isinstance(watched, (tuple, list)) else (watched,)):
         for kind, what in getattr(fn, "kinds", []):
             if kind in only:
-                return _KIND_HINTS[kind].format(what=what)
+                return _(_KIND_HINTS[kind]).format(what=what)
     return None
 
 
-_SHAPE_HINT = ("A wrong shape usually comes from a sum or mean over the wrong axis (or without "
+_SHAPE_HINT = N_("A wrong shape usually comes from a sum or mean over the wrong axis (or without "
                "keepdims=True), a transpose or a reshape.")
 
 
 def _with_kind_hint(message: str, watched: Any) -> str:
     """message with the hint about the wrong kind of value the student's function gave first."""
     hint = _kind_hint(watched)
-    if hint is None and "shape" not in message:
+    # the English words, and their Korean counterparts ("모양", "모양이") in a Korean message
+    if hint is None and not any(word in message for word in ("shape", _("shape"))):
         hint = _kind_hint(watched, only=("array",))
-    elif hint is None and "expected shape" in message:
-        hint = _SHAPE_HINT
+    elif hint is None and any(words in message for words in ("expected shape", _("expected shape"))):
+        hint = _(_SHAPE_HINT)
     return f"{hint} {message}" if hint else message
 
 
@@ -276,8 +281,8 @@ def _watch(answer: Any) -> Any:
     return _Watched(answer)
 
 
-_NOT_DONE = ("Not done yet: replace `raise NotImplementedError` with your code, "
-             "run that cell, then run this check again.")
+_NOT_DONE = N_("Not done yet: replace `raise NotImplementedError` with your code, "
+               "run that cell, then run this check again.")
 
 
 def check(exercise_id: str, answer: Any) -> bool | None:
@@ -351,7 +356,7 @@ def show(value: Any) -> str:
 
 def short(value: Any) -> str:
     if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape}" if value.size > 6 else show(value)
+        return _("array of shape {shape}").format(shape=value.shape) if value.size > 6 else show(value)
     text = show(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -362,16 +367,17 @@ def call(func: Any, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
     NotImplementedError passes through (it means "not done yet").
     """
     if not callable(func):
-        raise CheckFailed(f"Expected a function, got {_describe_value(func)}. "
-                          "Pass the function itself, without calling it: check(id, my_function).")
+        raise CheckFailed(_("Expected a function, got {value}. Pass the function itself, without calling "
+                            "it: check(id, my_function).").format(value=_describe_value(func)))
     try:
         return func(*args, **kwargs)
     except NotImplementedError:
         raise
     except Exception as err:
-        where = what or "{}({})".format(getattr(func, "__name__", "your function"),
+        where = what or "{}({})".format(getattr(func, "__name__", _("your function")),
                                         ", ".join(short(a) for a in args))
-        raise CheckFailed(f"{where} raised {type(err).__name__}: {err}") from err
+        raise CheckFailed(_("{where} raised {kind}: {err}").format(where=where, kind=type(err).__name__,
+                                                                   err=err)) from err
 
 
 def expect(condition: bool, message: str) -> None:
@@ -384,7 +390,8 @@ def expect_shape(got: Any, shape: tuple, what: str, hint: str = "") -> None:
     """Fail unless ``got`` is array-like with exactly ``shape``."""
     got_shape = np.shape(got)
     expect(tuple(got_shape) == tuple(shape),
-           join_hint(f"{what}: expected shape {tuple(shape)}, got {tuple(got_shape)}.", hint))
+           join_hint(_("{what}: expected shape {want}, got {got}.").format(
+               what=what, want=tuple(shape), got=tuple(got_shape)), hint))
 
 
 def expect_close(got: Any, want: Any, what: str, hint: str = "",
@@ -396,17 +403,18 @@ def expect_close(got: Any, want: Any, what: str, hint: str = "",
     try:
         got_arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        raise CheckFailed(join_hint(f"{what}: expected a number or array, got {type(got).__name__} "
-                                f"{show(got)}.", hint)) from None
+        raise CheckFailed(join_hint(_("{what}: expected a number or array, got {kind} {got}.").format(
+            what=what, kind=type(got).__name__, got=show(got)), hint)) from None
     want_arr = np.asarray(want, dtype=np.float64)
     if got_arr.shape != want_arr.shape:
-        raise CheckFailed(join_hint(f"{what}: expected shape {want_arr.shape}, got {got_arr.shape} "
-                                f"({show(got)}).", hint))
+        raise CheckFailed(join_hint(_("{what}: expected shape {want}, got {got} ({value}).").format(
+            what=what, want=want_arr.shape, got=got_arr.shape, value=show(got)), hint))
     if not np.all(np.isfinite(got_arr) | ~np.isfinite(want_arr)):
-        raise CheckFailed(join_hint(f"{what}: got non-finite values {show(got)}; "
-                                f"expected {show(want)}.", hint))
+        raise CheckFailed(join_hint(_("{what}: got non-finite values {got}; expected {want}.").format(
+            what=what, got=show(got), want=show(want)), hint))
     if not np.allclose(got_arr, want_arr, rtol=rtol, atol=atol, equal_nan=True):
-        raise CheckFailed(join_hint(f"{what}: expected {show(want)}, got {show(got)}.", hint))
+        raise CheckFailed(join_hint(_("{what}: expected {want}, got {got}.").format(
+            what=what, want=show(want), got=show(got)), hint))
 
 
 def expect_equal(got: Any, want: Any, what: str, hint: str = "") -> None:
@@ -415,7 +423,8 @@ def expect_equal(got: Any, want: Any, what: str, hint: str = "") -> None:
         same = np.shape(got) == np.shape(want) and bool(np.all(np.asarray(got) == np.asarray(want)))
     else:
         same = bool(got == want)
-    expect(same, join_hint(f"{what}: expected {show(want)}, got {show(got)}.", hint))
+    expect(same, join_hint(_("{what}: expected {want}, got {got}.").format(
+        what=what, want=show(want), got=show(got)), hint))
 
 
 def join_hint(message: str, hint: str) -> str:
@@ -429,10 +438,11 @@ def call_elementwise(func, x, what, formula):
             return call(func, x, what=what)
     except CheckFailed as err:
         if isinstance(err.__cause__, TypeError):
-            raise CheckFailed(f"{err} Your function must work elementwise on a numpy array: use np.exp, "
-                              "not math.exp (math works on one number only). " + formula) from None
+            raise CheckFailed(f"{err} " + _("Your function must work elementwise on a numpy array: use "
+                                            "np.exp, not math.exp (math works on one number only).")
+                              + " " + formula) from None
         if isinstance(err.__cause__, ValueError) and "truth value" in str(err.__cause__):
-            raise CheckFailed(f"{err} Your function must work elementwise on a numpy array: `if x > 0:` "
-                              "needs one number; choose per element with np.where(x > 0, ..., ...). "
-                              + formula) from None
+            raise CheckFailed(f"{err} " + _("Your function must work elementwise on a numpy array: "
+                                            "`if x > 0:` needs one number; choose per element with "
+                                            "np.where(x > 0, ..., ...).") + " " + formula) from None
         raise

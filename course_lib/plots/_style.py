@@ -2,6 +2,7 @@
 import contextlib
 import functools
 import io
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -9,6 +10,8 @@ import matplotlib as mpl
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from course_lib.i18n import language, on_change
 
 #: Colour-blind-safe palette: Okabe & Ito's blue, vermillion, green, a darkened
 #: orange, reddish purple, then Tol's indigo, black, Tol's wine and a dark grey.
@@ -51,10 +54,62 @@ STYLE = {
 }
 
 
+#: Fonts with Hangul, tried in order: the Nanum fonts (Debian/Ubuntu: apt-get install fonts-nanum),
+#: then those of other systems. Korean figures use the first one found as a fallback after the
+#: usual sans-serif font, so Latin letters, digits and symbols look the same in both editions.
+HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "NanumSquare", "Noto Sans CJK KR", "Noto Sans KR",
+                "Source Han Sans KR", "Malgun Gothic", "AppleGothic", "UnDotum")
+NO_HANGUL_FONT = ("Korean figures need a font with Hangul, and matplotlib found none of {fonts}. "
+                  "Install one: `sudo apt-get install fonts-nanum` (Debian/Ubuntu; on other systems install "
+                  "a Nanum or Noto Sans KR font), then restart the kernel (if it is still not found, delete "
+                  "matplotlib's font cache, {cache}). Until then Hangul shows as empty boxes.")
+
+
+@functools.lru_cache(maxsize=None)
+def _warn_no_hangul_font():
+    warnings.warn(NO_HANGUL_FONT.format(fonts=", ".join(HANGUL_FONTS), cache=mpl.get_cachedir()),
+                  UserWarning, stacklevel=4)
+
+
+@functools.lru_cache(maxsize=None)
+def hangul_font():
+    """The first of :data:`HANGUL_FONTS` that matplotlib's font manager knows, or None."""
+    from matplotlib import font_manager
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in HANGUL_FONTS if name in known), None)
+
+
+def language_style() -> dict:
+    """rcParams the current language adds to STYLE: Korean appends a Hangul font to font.family
+    (matplotlib falls back to it for glyphs the first font lacks); English adds nothing."""
+    if language() != "ko":
+        return {}
+    font = hangul_font()
+    if font is None:
+        _warn_no_hangul_font()
+        return {}
+    family = [f for f in mpl.rcParams["font.family"] if f not in HANGUL_FONTS]
+    return {"font.family": family + [font]}
+
+
+def apply_language(lang=None) -> None:
+    """Fit matplotlib's global font.family to the language, for figures made outside the helpers
+    too: Korean appends the Hangul font, English removes it again (called on set_language)."""
+    family = [f for f in mpl.rcParams["font.family"] if f not in HANGUL_FONTS]
+    if (lang or language()) == "ko":
+        family = language_style().get("font.family", family)
+    if family != list(mpl.rcParams["font.family"]):
+        mpl.rcParams["font.family"] = family
+
+
+on_change(apply_language)
+apply_language()          # COURSE_LANG=ko without a set_language call
+
+
 @contextlib.contextmanager
 def slide_style():
-    """Apply :data:`STYLE` (fonts, palette, grid) inside a ``with`` block."""
-    with mpl.rc_context(STYLE):
+    """Apply :data:`STYLE` (fonts, palette, grid) and :func:`language_style` inside a ``with`` block."""
+    with mpl.rc_context({**STYLE, **language_style()}):
         yield
 
 

@@ -5,6 +5,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
 from course_lib import activations
+from course_lib.i18n import gettext as _
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, target_axes, slide_figure, add_legend, as_mapping,
                                      style_of, styled, as_vector)
 
@@ -231,9 +232,10 @@ def plot_neuron(x, y, w: float, b: float, ax=None):
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
     if w != 0 and x.min() <= -b / w <= x.max():
         midpoint = -b / w + 0.0                    # + 0.0 turns −0.0 (b = 0) into 0.0 for the legend
-        ax.axvline(midpoint, color=PALETTE[1], lw=1, ls="--", label=f"midpoint x = −b/w = {midpoint:.2f}")
-    ax.set(xlim=(x.min(), x.max()), ylim=(-0.05, 1.05), xlabel="input x", ylabel="output y",
-           title="A single neuron")
+        ax.axvline(midpoint, color=PALETTE[1], lw=1, ls="--",
+                   label=_("midpoint x = −b/w = {value:.2f}").format(value=midpoint))
+    ax.set(xlim=(x.min(), x.max()), ylim=(-0.05, 1.05), xlabel=_("input x"), ylabel=_("output y"),
+           title=_("A single neuron"))
     ax.legend(loc="upper left")
     return fig
 

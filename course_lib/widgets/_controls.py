@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from course_lib.i18n import gettext as _
 from course_lib.plots._style import FIGSIZE  # noqa: F401 (the explorers' figure size)
 
 def slider(description: str, value: float, min: float, max: float, step: float,
@@ -130,7 +131,8 @@ def _explorer_box(title: str, parts: list, output):
     class Explorer(w.VBox):
         def _repr_mimebundle_(self, **kwargs):
             bundle = super()._repr_mimebundle_(**kwargs)
-            bundle["text/plain"] = f"Explorer: {title} (move its controls in JupyterLab's notebook view)"
+            bundle["text/plain"] = _("Explorer: {title} (move its controls in JupyterLab's notebook "
+                                     "view)").format(title=title)
             if output.png is None:
                 return bundle
             bundle["image/png"] = base64.b64encode(output.png).decode("ascii")

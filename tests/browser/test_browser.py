@@ -3,8 +3,9 @@ presented with RISE, all in a real Chromium driven by Playwright.
 
     pytest -n 0 tests/browser/test_browser.py           # just these tests (about a minute a chapter)
 
-What runs, for every instructor notebook ``notebooks/solutions/NN_*.ipynb`` (found at run time, so a
-new chapter is tested with no change here):
+What runs, for every instructor notebook ``notebooks/solutions/NN_*.ipynb`` and every Korean one
+``notebooks/ko/solutions/NN_*.ipynb`` (test ids ``ko-NN_name``; found at run time, so a new chapter
+is tested with no change here):
 
 1. ``test_chapter_runs_clean_in_jupyterlab`` -- a temporary copy of ``notebooks/`` is served by
    JupyterLab on 127.0.0.1; the chapter is opened, *Run > Run All Cells* clicked, and once the kernel
@@ -53,6 +54,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 CHAPTERS = sorted((NOTEBOOKS / "solutions").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS += sorted((NOTEBOOKS / "ko" / "solutions").glob("[0-9][0-9]_*.ipynb"))   # the Korean edition
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("COURSE_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
@@ -347,14 +349,14 @@ class ChapterRun:
 
 
 def _chapter_id(path: Path) -> str:
-    return path.stem
+    return f"ko-{path.stem}" if "ko" in path.parts else path.stem
 
 
 @pytest.fixture(scope="module", params=CHAPTERS, ids=[_chapter_id(p) for p in CHAPTERS])
 def chapter(request, lab, browser):
     """Open the chapter's instructor copy in JupyterLab, Run All, wait, save; yield a ChapterRun."""
     source: Path = request.param
-    relpath = f"solutions/{source.name}"
+    relpath = source.relative_to(NOTEBOOKS).as_posix()
     context = browser.new_context(viewport=LAB_VIEWPORT)
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -363,7 +365,7 @@ def chapter(request, lab, browser):
         start = time.monotonic()
         # /doc: JupyterLab's single-document mode (no side panels, so explorers get the width
         # they get on a slide); a workspace of its own and ?reset so no earlier tab is restored.
-        page.goto(f"{lab.url}/doc/workspaces/{source.stem}/tree/{relpath}?reset&token={lab.token}")
+        page.goto(f"{lab.url}/doc/workspaces/{_chapter_id(source)}/tree/{relpath}?reset&token={lab.token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell")
         page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$")).wait_for()
         for attempt in range(2):
@@ -554,7 +556,7 @@ def _move(page, control, kind: str, attempt: int) -> str:
 
 def test_every_explorer_redraws(chapter: ChapterRun, shots):
     _require_run(chapter)
-    page, name = chapter.page, chapter.path.stem
+    page, name = chapter.page, _chapter_id(chapter.path)
     explorers = page.evaluate(_MARK_EXPLORERS_JS, CONTROL_CLASSES)
     assert explorers, f"{chapter.relpath}: no explorer (a widget with controls) found in the page"
     problems, start = [], time.monotonic()
@@ -697,7 +699,7 @@ def test_slides_fit_and_have_titles(chapter: ChapterRun, lab, shots):
     start = time.monotonic()
     page, log = _open_slideshow(chapter, lab)
     try:
-        name = chapter.path.stem
+        name = _chapter_id(chapter.path)
         _wait_rise_widgets(chapter, page, log)      # measured with the explorers drawn
         leaves = page.evaluate(_LEAVES_JS)
         assert len(leaves) >= 2, f"{chapter.relpath}: the slideshow has {len(leaves)} slide(s)"
@@ -854,7 +856,7 @@ def test_explorers_redraw_in_the_rise_slideshow(chapter: ChapterRun, lab, shots)
     _require_run(chapter)
     page, log = _open_slideshow(chapter, lab)
     try:
-        name = chapter.path.stem
+        name = _chapter_id(chapter.path)
         _wait_rise_widgets(chapter, page, log)
         explorers = page.evaluate(_MARK_EXPLORERS_JS, CONTROL_CLASSES)
         assert explorers, f"{chapter.relpath}: no explorer (a widget with controls) on the slides"

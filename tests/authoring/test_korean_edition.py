@@ -1,0 +1,53 @@
+"""The Korean edition runs, speaks Korean and shows the English edition's numbers (same code,
+same seeds)."""
+import json
+import os
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import notebook_run
+from course_lib.authoring import translate
+from course_lib.authoring.build import kernel_manager
+from notebook_run import NOTEBOOKS, run_notebook
+
+#: Per translated chapter: the variables whose values both editions must share, and lines the
+#: Korean run must show (printed text, exercise feedback, the explorer's caption).
+KEY_NUMBERS = {
+    "00_start_here": ["data_shapes", "pixel_range", "labels", "versions", "x", "y"],
+}
+KOREAN_OUTPUT = {
+    "00_start_here": ["course_lib 준비 완료", "픽셀 값의 범위 [0.0, 1.0]", "✔ [00-neuron] 여러분의 뉴런은",
+                      "✔ [00-accuracy] 행마다 구한 argmax", "탐색기: 뉴런 하나"],
+}
+
+
+def _run_with_outputs(path, variables):
+    """Execute path; (the variables as JSON values, every text output joined)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(notebook_run._READ_CELL % (notebook_run._MARK, variables)))
+    client = NotebookClient(nb, km=kernel_manager(), timeout=notebook_run.TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env={**os.environ, "COURSE_STRICT_CHECKS": "1"})
+    texts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", "") + output.get("data", {}).get("text/plain", ""))
+    last = [line for line in texts[-1].splitlines() if line.startswith(notebook_run._MARK)]
+    return json.loads(last[0][len(notebook_run._MARK):]), "\n".join(texts[:-1])
+
+
+def test_every_translated_chapter_has_key_numbers():
+    assert set(KEY_NUMBERS) == set(KOREAN_OUTPUT) == set(translate.TRANSLATED)
+
+
+@pytest.mark.parametrize("name", sorted(KEY_NUMBERS))
+def test_korean_instructor_notebook_speaks_korean_with_the_english_numbers(name):
+    english = run_notebook(NOTEBOOKS / "solutions" / f"{name}.ipynb", KEY_NUMBERS[name])
+    korean, shown = _run_with_outputs(NOTEBOOKS / "ko" / "solutions" / f"{name}.ipynb", KEY_NUMBERS[name])
+    assert korean == english
+    for line in KOREAN_OUTPUT[name]:
+        assert line in shown, f"the Korean {name} does not show {line!r}"
+    if name == "00_start_here":
+        assert korean["data_shapes"]["x_train"] == [8000, 784] and korean["labels"] == list(range(10))
