@@ -246,7 +246,7 @@ def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.
     return fig
 
 
-def plot_effective_steps(curves: dict, surface: str, figsize=(10.0, 3.6), order=()):
+def plot_effective_steps(curves: dict, surface: str, figsize=(10.0, 3.0), order=()):
     """Effective step sizes on a log scale: one colour per method, x solid, y dashed.
 
     ``order``: the full list of methods the caller may show, so a method keeps its colour when

@@ -317,7 +317,7 @@ def plot_bn_runs(runs, std: float, lr: float):
     for name, h in runs.items():
         step = h.get("diverged_at")
         labelled[name if step is None else f"{name} (diverged at step {step})"] = h
-    fig, (ax_loss, ax_acc) = subplots(1, 2, figsize=(10, 3.6))
+    fig, (ax_loss, ax_acc) = subplots(1, 2, figsize=(10, 3.1))
     with np.errstate(invalid="ignore", over="ignore"):
         curves(labelled, key="loss", smooth=0.6, raw=False, logy=True, ax=ax_loss,
                      title=f"Training loss · std {std:.2g}, lr {lr:.2g}")

@@ -122,7 +122,7 @@ def scatter_trials(x, y, c, xlabel, ylabel, clabel, logx=True, logy=True, ax=Non
 
 # ------------------------------------------------------------ explorers
 
-def plot_regularized_moons(result, label="", figsize=(10.0, 3.7)):
+def plot_regularized_moons(result, label="", figsize=(10.0, 3.2)):
     """Left: train/test accuracy against updates; right: the decision boundary with the
     training points. Returns the Figure."""
     fig, (left, right) = subplots(1, 2, figsize=figsize)
@@ -135,7 +135,7 @@ def plot_regularized_moons(result, label="", figsize=(10.0, 3.7)):
     return fig
 
 
-def plot_search_region(trials, log_lr, log_wd, key="val_acc", max_curves=8, figsize=(11.0, 3.7)):
+def plot_search_region(trials, log_lr, log_wd, key="val_acc", max_curves=8, figsize=(11.0, 3.2)):
     """Left: every trial in the (lr, λ) plane (grey), those inside the region coloured by ``key``,
     the region as a rectangle. Right: the ``key`` curves of the best trials inside (at most
     ``max_curves``). ``log_lr``, ``log_wd``: the region in log10 units. Returns the Figure."""

@@ -35,8 +35,8 @@ from course_lib.experiments.ch08_training_clinic import RUN_CHOICES, case_run, u
 from course_lib.plots import (contour_grid, plot_activation_curves, plot_bn_runs, plot_effective_steps,
                               plot_gradient_profile, plot_neuron, plot_playground, plot_regularized_moons,
                               plot_search_region)
-from course_lib.widgets._controls import (FIGSIZE, dropdown, explorer_layout, figure_png, live_figure,
-                                          log_slider, range_slider, slider)
+from course_lib.widgets._controls import (FIGSIZE, READOUT_WIDTH, dropdown, explorer_layout, figure_png,
+                                          live_figure, log_slider, one_line, range_slider, slider)
 from course_lib.widgets.ch00_start_here import neuron_explorer
 from course_lib.widgets.ch01_vanishing_gradients import gradient_explorer
 from course_lib.widgets.ch02_activation_functions import activation_explorer
@@ -48,7 +48,7 @@ from course_lib.widgets.ch06_regularization import regularization_explorer
 from course_lib.widgets.ch07_hyperparameter_search import search_region_explorer
 from course_lib.widgets.ch08_training_clinic import monitor_explorer, plot_case_monitor
 
-__all__ = ["neuron_curve", "gradient_norm_profile", "scaled_init", "ACTIVATION_PARAMETERS",
+__all__ = ["READOUT_WIDTH", "one_line", "neuron_curve", "gradient_norm_profile", "scaled_init", "ACTIVATION_PARAMETERS",
            "activation_curves", "INIT_CHOICES", "init_activations", "init_weight_std", "shown_layers",
            "ADAPTIVE", "PLAYGROUND_DEFAULT", "effective_step_sizes", "playground_paths", "bn_runs",
            "MOONS_NOISE", "MOONS_TEST_SEED", "moons_label", "regularized_moons", "example_search",

@@ -1,6 +1,8 @@
 """The controls every explorer is built from: slider, log_slider, dropdown, range_slider, live_figure,
-explorer_layout, figure_png, FIGSIZE."""
+explorer_layout, figure_png, one_line, FIGSIZE."""
 from __future__ import annotations
+
+import textwrap
 
 from typing import Callable
 
@@ -57,6 +59,15 @@ def figure_png(fig) -> bytes:
     return buf.getvalue()
 
 
+READOUT_WIDTH = 110   # characters: one line of the readout under an explorer's figure, on a slide too
+
+
+def one_line(text: str, width: int = READOUT_WIDTH) -> str:
+    """``text`` on one line of at most ``width`` characters, cut at a word with " …" if longer
+    (the readout printed under an explorer; the full text stays the figure's alt text)."""
+    return textwrap.shorten(" ".join(str(text).split()), width=width, placeholder=" …")
+
+
 def live_figure(draw: Callable, controls: dict):
     """An Output widget showing ``draw(**values)`` and redrawn when a control changes.
 
@@ -95,7 +106,7 @@ def live_figure(draw: Callable, controls: dict):
             finally:
                 plt.close(fig)
             display(Image(data=out.png, format="png"), metadata={"image/png": {"alt": out.readout}})
-            print(out.readout)          # the numbers drawn, as text (screen readers, no-image views)
+            print(one_line(out.readout))   # the numbers drawn, as text; the whole text is the picture's alt
         out.draws += 1
 
     for control in controls.values():

@@ -100,7 +100,15 @@ def test_explorer_prints_a_readout_of_what_it_draws_on_every_redraw(capsys):
     assert box.output.readout != first and "ends at (6, 0.998)" in box.output.readout
     # outside a kernel the Output widget cannot capture, so the lines reach stdout
     lines = capsys.readouterr().out.splitlines()
-    assert [line for line in lines if line.startswith("Figure")] == [first, box.output.readout]
+    printed = [line for line in lines if line.startswith("Figure")]
+    assert printed == [widgets.one_line(first), widgets.one_line(box.output.readout)]
+    assert all(len(line) <= widgets.READOUT_WIDTH for line in printed)        # one line, on a slide too
+
+
+def test_one_line_cuts_at_a_word():
+    assert widgets.one_line("a  b\nc") == "a b c"
+    cut = widgets.one_line("word " * 40, width=30)
+    assert cut.endswith(" …") and len(cut) <= 30
 
 
 def test_log_slider_spans_powers_of_ten():
