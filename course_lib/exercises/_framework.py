@@ -40,6 +40,7 @@ class Exercise:
     id: str
     title: str
     checker: Callable[[Any], str | None]
+    returns_text: bool = False     # the answer is a name (e.g. a diagnosis): a string is no wrong kind
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,12 @@ class Outcome:
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def exercise(exercise_id: str, title: str | None = None):
+def exercise(exercise_id: str, title: str | None = None, returns_text: bool = False):
     """Decorator registering ``checker(answer)`` under ``exercise_id``.
 
     The checker raises CheckFailed (use the expect_* helpers) when the answer
-    is wrong, and may return a short confirmation shown after ✔.
+    is wrong, and may return a short confirmation shown after ✔. ``returns_text=True``: the
+    student's function is meant to return a string (a name), so a string is not a wrong kind.
     """
     if not isinstance(exercise_id, str) or not _ID_PATTERN.match(exercise_id):
         raise ValueError(
@@ -71,7 +73,7 @@ def exercise(exercise_id: str, title: str | None = None):
                              f"(by {_REGISTRY[exercise_id].checker.__name__}); pick another id")
         doc = (checker.__doc__ or "").strip().splitlines()
         _REGISTRY[exercise_id] = Exercise(exercise_id, title or (doc[0] if doc else exercise_id),
-                                          checker)
+                                          checker, returns_text)
         return checker
 
     return register
@@ -141,11 +143,12 @@ def run_check(exercise_id: str, answer: Any) -> Outcome:
     except NotImplementedError:
         return Outcome(ex.id, None, _(_NOT_DONE))
     except CheckFailed as err:
-        return Outcome(ex.id, False, _with_kind_hint(str(err), watched))
+        return Outcome(ex.id, False, _with_kind_hint(str(err), watched, ex.returns_text))
     except Exception as err:  # the student's code (or its result) broke the checker
         return Outcome(ex.id, False, _with_kind_hint(
-            _("Your code raised {kind}: {err}").format(kind=type(err).__name__, err=err), watched))
-    returned_text = _kind_hint(watched, only=("str",))
+            _("Your code raised {kind}: {err}").format(kind=type(err).__name__, err=err), watched,
+            ex.returns_text))
+    returned_text = None if ex.returns_text else _kind_hint(watched, only=("str",))
     if returned_text:                         # "0.1" passed as a number would teach the wrong thing
         return Outcome(ex.id, False, returned_text)
     return Outcome(ex.id, True, note or _("Correct."))
@@ -236,9 +239,10 @@ _SHAPE_HINT = N_("A wrong shape usually comes from a sum or mean over the wrong 
                "keepdims=True), a transpose or a reshape.")
 
 
-def _with_kind_hint(message: str, watched: Any) -> str:
+def _with_kind_hint(message: str, watched: Any, returns_text: bool = False) -> str:
     """message with the hint about the wrong kind of value the student's function gave first."""
-    hint = _kind_hint(watched)
+    hint = _kind_hint(watched, only=("None", "nan", "inf", "raised") if returns_text else
+                      ("None", "str", "nan", "inf", "raised"))
     # the English words, and their Korean counterparts ("모양", "모양이") in a Korean message
     if hint is None and not any(word in message for word in ("shape", _("shape"))):
         hint = _kind_hint(watched, only=("array",))

@@ -50,5 +50,5 @@ def _fix_checker(name):
 
 
 for _name in clinic.names():
-    exercise(f"08-case-{_name.lower()}-cause", f"Case {_name}: the cause")(_cause_checker(_name))
+    exercise(f"08-case-{_name.lower()}-cause", f"Case {_name}: the cause", returns_text=True)(_cause_checker(_name))
     exercise(f"08-case-{_name.lower()}-fix", f"Case {_name}: the fix")(_fix_checker(_name))
