@@ -18,7 +18,7 @@ def activation_explorer(names=("leaky_relu", "elu", "threshold_relu"), alpha: fl
     def draw(names, alpha, theta, beta):
         title = f"α = {alpha:g},  θ = {theta:g},  β = {beta:g}"
         return plot_activation_curves(activation_curves(names, alpha, theta, beta), title=title,
-                                      figsize=(8.5, 3.0))      # with two rows of controls and a readout on a slide
+                                      figsize=(8.5, 2.7))      # with two rows of controls and a readout on a slide
 
     return explorer_layout("Activation functions f (solid) and their derivatives f' (dashed)", controls,
                            live_figure(draw, controls),

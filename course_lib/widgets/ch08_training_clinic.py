@@ -4,7 +4,7 @@ from course_lib.experiments.ch08_training_clinic import RUN_CHOICES, case_run, u
 from course_lib.widgets._controls import dropdown, explorer_layout, live_figure, slider
 
 
-def plot_case_monitor(run: str = "healthy reference", step: int = 300, figsize=(12.5, 4.8)):
+def plot_case_monitor(run: str = "healthy reference", step: int = 300, figsize=(12.5, 4.1)):
     """The monitor figure of ``run`` (a label of RUN_CHOICES) up to ``step``, its readout as subtitle."""
     if run not in RUN_CHOICES:
         raise ValueError(f"unknown run {run!r}; choose one of {list(RUN_CHOICES)}")
