@@ -13,19 +13,21 @@
 The layer itself is ``course_lib.layers.BatchNorm``; the network option is
 ``MLP(..., batchnorm=True / "before" / "after")``.
 """
+import dataclasses
 import functools
 import time
 
 import numpy as np
 
 from course_lib import data, optimizers
+from course_lib._names import merge_params
 from course_lib.gradcheck import numerical_gradient, relative_error
 from course_lib.layers import BatchNorm, fold_batchnorm
 from course_lib.network import MLP
 from course_lib.experiments._shared import notes_mlp_sizes, train_surviving
 from course_lib.training import progress_bar
 
-__all__ = ["DEPTH5", "check_layer", "train_run", "weight_scale_grid", "batch_statistics_accuracy",
+__all__ = ["DEPTH5", "Run", "check_layer", "train_run", "weight_scale_grid", "batch_statistics_accuracy",
            "steps_to", "step_time", "learning_rate_sweep", "normalization_runs", "folded_network",
            "NORMALIZATIONS"]
 
@@ -64,10 +66,35 @@ def check_layer(x, gamma=None, beta=None, seed=0, h=1e-5):
             "beta": relative_error(grads["beta1"], numerical_gradient(loss, params["beta1"], h))}
 
 
-def train_run(x, t, x_test=None, t_test=None, *, batchnorm=True, init="he_normal", lr=0.1, epochs=5,
-              batch_size=100, seed=0, sizes=DEPTH5, activation="relu", optimizer="sgd", progress=False,
-              layernorm=False):
-    """Train one ``MLP(sizes, activation, init, batchnorm, seed, layernorm)`` with ``optimizer`` at ``lr``.
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One seeded run of this chapter: ``MLP(sizes, activation, init, batchnorm, layernorm, seed)``
+    trained by ``optimizer`` at learning rate ``lr`` for ``epochs`` passes of ``batch_size``-row
+    mini-batches (their order seeded by ``seed`` too). ``init`` is an initialiser name or the std
+    σ of W ~ N(0, σ²). Every experiment below takes these fields as keywords."""
+
+    batchnorm: object = True
+    layernorm: bool = False
+    init: object = "he_normal"
+    sizes: tuple = DEPTH5
+    activation: str = "relu"
+    optimizer: str = "sgd"
+    lr: float = 0.1
+    epochs: int = 5
+    batch_size: int = 100
+    seed: int = 0
+
+    def replace(self, what="train_run", **changes):
+        """This run with ``changes`` (field=value); an unknown field is a TypeError naming the close
+        match and every field (``what`` names the function that was called)."""
+        merge_params(f"{what}()", changes, dataclasses.asdict(self), numeric=False)
+        return dataclasses.replace(self, **changes)
+
+
+def train_run(x, t, x_test=None, t_test=None, *, run=None, progress=False, **changes):
+    """Train one network as ``run`` (a :class:`Run`; default ``Run()``) with ``changes`` applied --
+    the keywords are Run's fields: batchnorm, layernorm, init, sizes, activation, optimizer, lr,
+    epochs, batch_size, seed.
 
     Returns (net, history) as ``training.train`` (one evaluation per epoch).
     If the loss overflows (NaN or ∞), the run stops there instead of raising:
@@ -75,16 +102,22 @@ def train_run(x, t, x_test=None, t_test=None, *, batchnorm=True, init="he_normal
     remaining evaluations repeat the accuracy the broken network has, so every
     run has the same number of evaluations.
     """
-    net = MLP(list(sizes), activation=activation, init=init, batchnorm=batchnorm, seed=seed,
-              layernorm=layernorm)
-    opt = optimizers.get(optimizer, lr=lr)
-    hist, diverged_at = train_surviving(net, opt, x, t, x_test=x_test, t_test=t_test, epochs=epochs,
-                                        batch_size=batch_size, seed=seed, progress=progress)
+    r = (run or Run()).replace("train_run", **changes)
+    net = MLP(list(r.sizes), activation=r.activation, init=r.init, batchnorm=r.batchnorm, seed=r.seed,
+              layernorm=r.layernorm)
+    opt = optimizers.get(r.optimizer, lr=r.lr)
+    hist, diverged_at = train_surviving(net, opt, x, t, x_test=x_test, t_test=t_test, epochs=r.epochs,
+                                        batch_size=r.batch_size, seed=r.seed, progress=progress)
     hist["diverged_at"] = diverged_at
-    if diverged_at is None:
-        return net, hist
-    per_epoch = len(x) // min(batch_size, len(x))
-    steps = np.arange(epochs + 1) * per_epoch
+    if diverged_at is not None:
+        _repeat_broken_accuracy(net, hist, x, t, x_test, t_test, r)
+    return net, hist
+
+
+def _repeat_broken_accuracy(net, hist, x, t, x_test, t_test, r):
+    """Fill a diverged run's history up to ``r.epochs`` evaluations with the broken network's accuracy."""
+    per_epoch = len(x) // min(r.batch_size, len(x))
+    steps = np.arange(r.epochs + 1) * per_epoch
     with np.errstate(all="ignore"):
         broken = {"train_acc": net.accuracy(x, t)}
         if x_test is not None:
@@ -93,15 +126,14 @@ def train_run(x, t, x_test=None, t_test=None, *, batchnorm=True, init="he_normal
         done = hist[key]
         hist[key] = np.concatenate([done, np.full(steps.size - done.size, value)])
     hist["eval_step"] = steps
-    return net, hist
 
 
-def weight_scale_grid(x, t, scales, *, labels=None, sizes=DEPTH5, lr=0.01, epochs=20, batch_size=100,
-                      seed=0, activation="relu", progress=True):
+def weight_scale_grid(x, t, scales, *, labels=None, progress=True, **changes):
     """The weight-scale experiment: for each initial std in ``scales``, train with and without BN.
 
     Every run uses weights W ~ N(0, std²), the same seed and the same mini-batches,
-    SGD at ``lr``, and measures the accuracy on (x, t) once per epoch (inference mode).
+    SGD at lr (default 0.01; the keywords are :class:`Run`'s fields, default epochs=20), and
+    measures the accuracy on (x, t) once per epoch (inference mode).
     ``labels`` maps a series name to the MLP's batchnorm option
     (default {"no BN": False, "BN": True}). Returns a dict:
 
@@ -111,6 +143,7 @@ def weight_scale_grid(x, t, scales, *, labels=None, sizes=DEPTH5, lr=0.01, epoch
     final        name -> array (len(scales),): the accuracy after the last epoch
     diverged_at  name -> list, per scale, of the update step where the loss overflowed (or None)
     """
+    base = Run(lr=0.01, epochs=20).replace("weight_scale_grid", **changes)
     scales = np.asarray(scales, dtype=np.float64).ravel()
     if scales.size == 0 or np.any(~np.isfinite(scales)) or np.any(scales <= 0):
         raise ValueError(f"scales must be positive standard deviations, e.g. np.logspace(0, -4, 16); got {scales}")
@@ -120,13 +153,12 @@ def weight_scale_grid(x, t, scales, *, labels=None, sizes=DEPTH5, lr=0.01, epoch
     with progress_bar(total=scales.size * len(labels), desc="weight-scale grid", enabled=progress) as bar:
         for std in scales:
             for name, option in labels.items():
-                _, hist = train_run(x, t, batchnorm=option, init=float(std), lr=lr, epochs=epochs,
-                                    batch_size=batch_size, seed=seed, sizes=sizes, activation=activation)
+                _, hist = train_run(x, t, run=base, batchnorm=option, init=float(std))
                 curves[name].append(hist["train_acc"])
                 diverged[name].append(hist["diverged_at"])
                 bar.update(1)
     curves = {name: np.array(c) for name, c in curves.items()}
-    return {"scales": scales, "epoch": np.arange(epochs + 1), "curves": curves,
+    return {"scales": scales, "epoch": np.arange(base.epochs + 1), "curves": curves,
             "final": {name: c[:, -1] for name, c in curves.items()}, "diverged_at": diverged}
 
 
@@ -187,15 +219,16 @@ def step_time(net, x, t, repeats=30):
 
 
 
-def learning_rate_sweep(x, t, lrs, *, labels=None, init="he_normal", epochs=5, batch_size=100, seed=0,
-                        sizes=DEPTH5, progress=False):
+def learning_rate_sweep(x, t, lrs, *, labels=None, progress=False, **changes):
     """For each learning rate η in ``lrs``, train the same network with and without BN (``train_run``:
-    SGD, the same seed and mini-batches) and keep the training accuracy after ``epochs`` epochs.
+    SGD, the same seed and mini-batches) and keep the training accuracy after ``epochs`` epochs
+    (the keywords are :class:`Run`'s fields, default epochs=5).
 
     ``labels`` maps a series name to the MLP's batchnorm option (default {"no BN": False, "BN": True}).
     Returns {"lrs": array, "final": name -> array (len(lrs),), "diverged_at": name -> list (update
     step where the loss overflowed, or None), "best_lr": name -> the η with the highest final accuracy}.
     """
+    base = Run().replace("learning_rate_sweep", **changes)
     lrs = np.asarray(lrs, dtype=np.float64).ravel()
     if lrs.size == 0 or np.any(~np.isfinite(lrs)) or np.any(lrs <= 0):
         raise ValueError(f"lrs must be positive learning rates, e.g. [0.01, 0.1, 1.0]; got {lrs}")
@@ -205,8 +238,7 @@ def learning_rate_sweep(x, t, lrs, *, labels=None, init="he_normal", epochs=5, b
     with progress_bar(total=lrs.size * len(labels), desc="learning-rate sweep", enabled=progress) as bar:
         for lr in lrs:
             for name, option in labels.items():
-                _, hist = train_run(x, t, batchnorm=option, init=init, lr=float(lr), epochs=epochs,
-                                    batch_size=batch_size, seed=seed, sizes=sizes)
+                _, hist = train_run(x, t, run=base, batchnorm=option, lr=float(lr))
                 final[name].append(float(hist["train_acc"][-1]))
                 diverged[name].append(hist["diverged_at"])
                 bar.update(1)
@@ -219,11 +251,11 @@ def learning_rate_sweep(x, t, lrs, *, labels=None, init="he_normal", epochs=5, b
 NORMALIZATIONS = {"BN": {"batchnorm": True}, "LayerNorm": {"batchnorm": False, "layernorm": True}}
 
 
-def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerNorm"), lr=0.01, epochs=1,
-                       seed=0, sizes=DEPTH5):
+def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerNorm"), **changes):
     """Train one network per normalisation in ``kinds`` (names of ``NORMALIZATIONS``: batch norm, which
     normalises each unit over the batch, or layer norm, which normalises each example over its units)
-    with mini-batches of ``batch_size`` rows, SGD at ``lr``; otherwise as ``train_run``.
+    with mini-batches of ``batch_size`` rows, SGD at lr; otherwise as ``train_run`` (the keywords are
+    :class:`Run`'s fields, default lr=0.01, epochs=1).
 
     Returns {name: (net, history)}; history["test_acc"][-1] is the inference-mode test accuracy at the end.
     """
@@ -233,8 +265,8 @@ def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerN
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 2:
         raise ValueError(f"batch_size must be an integer >= 2 (batch norm cannot train on one row), "
                          f"got {batch_size!r}")
-    return {name: train_run(x, t, x_test, t_test, init="he_normal", lr=lr, epochs=epochs, batch_size=batch_size,
-                            seed=seed, sizes=sizes, **NORMALIZATIONS[name])
+    base = Run(lr=0.01, epochs=1).replace("normalization_runs", **changes)
+    return {name: train_run(x, t, x_test, t_test, run=base, batch_size=batch_size, **NORMALIZATIONS[name])
             for name in kinds}
 
 
