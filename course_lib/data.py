@@ -9,6 +9,7 @@ it from there afterwards.
 
 Layer 2 of course_lib: numpy, the standard library and tqdm only.
 """
+import dataclasses
 import gzip
 import hashlib
 import http.client
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib._names import merge_params
 from course_lib.i18n import N_
 from course_lib.i18n import gettext as _
 from course_lib.seeding import generator
@@ -70,8 +72,22 @@ def clear_cache():
     _memory.clear()
 
 
-def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, timeout=30,
-               mirrors=None, progress=True, path=None, checksums=None):
+@dataclasses.dataclass(frozen=True)
+class Download:
+    """How ``load_mnist(full=True)`` gets the standard MNIST: downloaded once into ``cache_dir``
+    (default $COURSE_LIB_DATA or ~/.cache/course_lib/mnist) from the first of ``mirrors`` that works
+    (default MNIST_MIRRORS), each file checked against ``checksums`` (default MNIST_CHECKSUMS:
+    name -> (sha256, size)); ``timeout`` (seconds) is a deadline for each whole file, not for each
+    read; ``progress`` shows a bar."""
+
+    cache_dir: object = None
+    timeout: float = 30
+    mirrors: object = None
+    progress: bool = True
+    checksums: object = None
+
+
+def load_mnist(full=False, one_hot=False, dtype=np.float32, path=None, download=None, **download_keywords):
     """MNIST as ((x_train, t_train), (x_test, t_test)).
 
     x: float (N, 784), grey level / 255 in [0, 1]. t: int64 labels 0..9, or
@@ -80,22 +96,23 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, cache_dir=None, time
     full=False: the bundled sample (8000 train / 2000 test), offline, checked
     against SAMPLE_SHA256; ``path`` overrides the file (default: the package's
     ``datasets/mnist_sample.npz``; a file of your own is not checksummed).
-    full=True: the standard 60 000 / 10 000 MNIST, downloaded once into
-    ``cache_dir`` (default $COURSE_LIB_DATA or ~/.cache/course_lib/mnist) from
-    the first of ``mirrors`` that works, each file checked against
-    ``checksums`` (default MNIST_CHECKSUMS: name -> (sha256, size)); ``timeout``
-    (seconds) is a deadline for each whole file, not for each read.
+    full=True: the standard 60 000 / 10 000 MNIST, fetched as ``download`` (a
+    :class:`Download`) says, its fields also accepted as keywords (cache_dir, timeout,
+    mirrors, progress, checksums).
     Arrays are cached in memory; every call returns fresh copies.
     """
+    get = download or Download()
+    merge_params("load_mnist()", download_keywords, dataclasses.asdict(get), numeric=False)
+    get = dataclasses.replace(get, **download_keywords)
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"dtype must be a float type such as np.float32, not {dtype}")
     if full:
-        folder = _cache_folder(cache_dir)
+        folder = _cache_folder(get.cache_dir)
         key = ("full", str(folder))
         if key not in _memory:
-            _memory[key] = _load_full(folder, timeout, mirrors or MNIST_MIRRORS, progress,
-                                      checksums or MNIST_CHECKSUMS)
+            _memory[key] = _load_full(folder, get.timeout, get.mirrors or MNIST_MIRRORS, get.progress,
+                                      get.checksums or MNIST_CHECKSUMS)
     else:
         file = Path(path) if path is not None else SAMPLE_PATH
         try:

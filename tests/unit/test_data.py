@@ -304,6 +304,23 @@ def test_download_then_cache_without_network(server, tmp_path, capsys):
     assert np.array_equal(x2, x_train) and np.array_equal(t_test2, t_test)
 
 
+def test_a_download_object_fetches_as_its_keywords_do(server, tmp_path):
+    files, sums, _ = _files()
+    server.serve("/", files)
+    get = data.Download(cache_dir=tmp_path, mirrors=[server.url], checksums=sums, progress=False, timeout=5)
+    (x_train, _), _ = load_mnist(full=True, download=get)
+    assert len(server.requests) == 4 and sorted(os.listdir(tmp_path)) == sorted(files)
+    data.clear_cache()
+    (again, _), _ = load_mnist(full=True, download=get, mirrors=["http://127.0.0.1:9/unused/"])  # cached file
+    assert np.array_equal(again, x_train) and len(server.requests) == 4
+
+
+def test_an_unknown_download_keyword_names_its_close_match():
+    with pytest.raises(TypeError, match=r"load_mnist\(\) got unexpected parameter\(s\) 'cache_dri' "
+                                        r"\(did you mean 'cache_dir'\?\)"):
+        load_mnist(full=True, cache_dri="/tmp/x")
+
+
 def test_downloaded_files_get_ordinary_permissions(server, tmp_path):
     files, sums, _ = _files()
     server.serve("/", files)
