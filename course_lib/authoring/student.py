@@ -274,22 +274,47 @@ def strip(paths) -> list[Path]:
 
 # ---------------------------------------------------------------- command line
 
+def _strip_main(argv: list[str]) -> int:
+    """``strip FILES``: remove outputs and execution counts in place."""
+    parser = argparse.ArgumentParser(prog="python -m course_lib.authoring.student strip",
+                                     description="Remove outputs and execution counts in place.")
+    parser.add_argument("files", nargs="+", help="notebook files")
+    args = parser.parse_args(argv)
+    try:
+        stripped = strip(args.files)
+    except (NotebookReadError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for path in stripped:
+        print(f"stripped {path}")
+    return 0
+
+
+def _report(changed: list, untranslated: list, check: bool) -> int:
+    """Print what was written (or, with ``check``, what is stale or untranslated); the exit code."""
+    for problem in untranslated:
+        print(f"untranslated (Korean edition): {problem}", file=sys.stderr)
+    if untranslated:
+        print("translate them in notebooks/locale/ko/ (python -m course_lib.authoring.translate update "
+              "marks what changed); their Korean notebooks are not rewritten until then", file=sys.stderr)
+    if check:
+        for path in changed:
+            print(f"stale: {path}", file=sys.stderr)
+        if changed:
+            print("run: python -m course_lib.authoring.student", file=sys.stderr)
+        return 1 if changed or untranslated else 0
+    for path in changed:
+        print(f"wrote {path}")
+    if not changed:
+        print("student notebooks are up to date")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: generate (default), --check, or strip FILES."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["strip"]:
-        parser = argparse.ArgumentParser(prog="python -m course_lib.authoring.student strip",
-                                         description="Remove outputs and execution counts in place.")
-        parser.add_argument("files", nargs="+", help="notebook files")
-        args = parser.parse_args(argv[1:])
-        try:
-            stripped = strip(args.files)
-        except (NotebookReadError, FileNotFoundError) as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
-        for path in stripped:
-            print(f"stripped {path}")
-        return 0
+        return _strip_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m course_lib.authoring.student",
         description="Generate notebooks/<name>.ipynb from notebooks/solutions/<name>.ipynb.")
@@ -306,23 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     except (SolutionMarkerError, NotebookReadError, FileNotFoundError, ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    for problem in untranslated:
-        print(f"untranslated (Korean edition): {problem}", file=sys.stderr)
-    if untranslated:
-        print("translate them in notebooks/locale/ko/ (python -m course_lib.authoring.translate update "
-              "marks what changed); their Korean notebooks are not rewritten until then", file=sys.stderr)
-    if args.check:
-        for path in changed:
-            print(f"stale: {path}", file=sys.stderr)
-        if changed:
-            print("run: python -m course_lib.authoring.student", file=sys.stderr)
-        return 1 if changed or untranslated else 0
-    for path in changed:
-        print(f"wrote {path}")
-    if not changed:
-        print("student notebooks are up to date")
-    return 0
-
+    return _report(changed, untranslated, args.check)
 
 if __name__ == "__main__":
     sys.exit(main())
