@@ -204,3 +204,27 @@ def test_a_replaced_parameter_array_of_the_same_network():
     params["W1"] = np.ones(5)
     with pytest.raises(ValueError, match=r"'W1' now has shape \(5,\).*state for it has shape \(3,\).*reset\(\)"):
         opt.update(params, {"W1": np.ones(5), "b1": np.ones(2)})
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_an_optimizers_weight_decay_acts_on_every_array_biases_and_bn_scales_included(name):
+    """Chapter 04: "An optimizer's `weight_decay` acts on **every** array it updates — biases and
+    batch-norm's γ, β included — unlike `MLP(weight_decay=λ)`, whose penalty covers the weights W only"."""
+    from course_lib.network import MLP
+    net = MLP([6, 5, 3], batchnorm=True, seed=0, dtype=np.float64)
+    for key in ("b1", "beta1", "b2"):
+        net.params[key][...] = 1.0                   # nonzero, so a decay has something to shrink
+    before = {k: p.copy() for k, p in net.params.items()}
+    opt = optimizers.get(name, lr=0.01, weight_decay=0.5)
+    opt.update(net.params, {k: np.zeros_like(p) for k, p in net.params.items()})   # no data gradient
+    for key in ("W1", "b1", "gamma1", "beta1", "b2"):        # (adaptive methods move each entry by ≈ η)
+        assert np.linalg.norm(net.params[key]) < np.linalg.norm(before[key]), f"{name} did not decay {key}"
+    penalised = MLP([6, 5, 3], batchnorm=True, weight_decay=0.5, seed=0, dtype=np.float64)
+    plain = MLP([6, 5, 3], batchnorm=True, seed=0, dtype=np.float64)
+    for net_ in (penalised, plain):
+        net_.params["b1"][...] = 1.0
+    x, t = np.random.default_rng(0).standard_normal((4, 6)), np.array([0, 1, 2, 0])
+    g_pen, g_plain = penalised.gradient(x, t), plain.gradient(x, t)
+    for key in ("b1", "gamma1", "beta1", "b2"):
+        assert np.allclose(g_pen[key], g_plain[key]), f"MLP(weight_decay) reached {key}"
+    assert not np.allclose(g_pen["W1"], g_plain["W1"])
