@@ -325,9 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         changed = generate(args.root, check=args.check, names=args.names)
-        from course_lib.authoring import translate     # the Korean edition (imports this module)
+        from course_lib.authoring import catalogs, translate     # the Korean edition (imports this module)
         korean, untranslated = translate.generate(args.root, check=args.check, names=args.names)
-        changed += korean + translate.compile_library(check=args.check)
+        changed += korean + catalogs.compile_library(check=args.check)
     except (SolutionMarkerError, NotebookReadError, FileNotFoundError, ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_lib.authoring import student, translate
+from course_lib.authoring import catalogs, student, translate
 from notebook_run import NOTEBOOKS
 
 TRANSLATED = [NOTEBOOKS / "solutions" / f"{name}.ipynb" for name in translate.TRANSLATED]
@@ -64,14 +64,14 @@ def test_tr_needs_one_literal():
 
 
 def test_a_translation_keeps_fields_code_and_formulas_and_is_not_fuzzy():
-    assert translate.problem("code", "reached {acc:.0%} at {step}", "{step}에서 {acc:.0%}") is None
-    assert "fields" in translate.problem("code", "reached {acc:.0%}", "{acc:.1%}에 도달")
-    assert "inline code" in translate.problem("markdown", "Call `f(x)` with $x$.", "$x$로 f(x)를 부르세요.")
-    assert "formulas" in translate.problem("markdown", "Call `f(x)` with $x$.", "`f(x)`를 x로 부르세요.")
-    assert translate.problem("markdown", "Use `f`.", "`f`와 `g`를 쓰세요.") is None    # may add code
-    assert translate.problem("code", "a", "") == "untranslated"
-    assert translate.problem("code", "a", "가", fuzzy=True).startswith("fuzzy")
-    assert "lines" in translate.problem("code", "one line", "한 줄\n두 줄")
+    assert catalogs.problem("code", "reached {acc:.0%} at {step}", "{step}에서 {acc:.0%}") is None
+    assert "fields" in catalogs.problem("code", "reached {acc:.0%}", "{acc:.1%}에 도달")
+    assert "inline code" in catalogs.problem("markdown", "Call `f(x)` with $x$.", "$x$로 f(x)를 부르세요.")
+    assert "formulas" in catalogs.problem("markdown", "Call `f(x)` with $x$.", "`f(x)`를 x로 부르세요.")
+    assert catalogs.problem("markdown", "Use `f`.", "`f`와 `g`를 쓰세요.") is None    # may add code
+    assert catalogs.problem("code", "a", "") == "untranslated"
+    assert catalogs.problem("code", "a", "가", fuzzy=True).startswith("fuzzy")
+    assert "lines" in catalogs.problem("code", "one line", "한 줄\n두 줄")
 
 
 # ---------------------------------------------------------------- the translated chapters
@@ -79,7 +79,7 @@ def test_a_translation_keeps_fields_code_and_formulas_and_is_not_fuzzy():
 @pytest.mark.parametrize("path", TRANSLATED, ids=[p.stem for p in TRANSLATED])
 def test_every_paragraph_and_display_string_of_a_translated_chapter_is_translated(path):
     nb = nbformat.read(path, as_version=4)
-    po = translate.load_catalog(translate.catalog_path(path.name))
+    po = catalogs.load_catalog(translate.catalog_path(path.name))
     gaps = translate.missing(nb, po, path.name)
     assert gaps == [], ("untranslated: " + "; ".join(f"{e.where}: {why}" for e, why in gaps[:5])
                         + " -- python -m course_lib.authoring.translate update, then translate them")
@@ -148,7 +148,7 @@ def test_a_new_paragraph_makes_the_chapter_incomplete_until_translated(course):
     assert (course / "ko" / name).exists()
     assert student.main(["--check", "--root", str(course)]) == 1      # ... and --check fails
     translate.update_chapter(name, course)
-    po = translate.load_catalog(translate.catalog_path(name, course))
+    po = catalogs.load_catalog(translate.catalog_path(name, course))
     entry = next(e for e in po if e.msgid == "A new paragraph nobody has translated.")
     assert entry.msgstr == "" and entry.msgctxt == cell.id
     entry.msgstr = "아무도 번역하지 않은 새 문단."
@@ -166,7 +166,7 @@ def test_a_changed_display_string_becomes_fuzzy_and_counts_as_untranslated(cours
     cell.source = cell.source.replace('tr("outputs:")', 'tr("outputs :")')
     nbformat.write(nb, source)
     translate.update_chapter(name, course)
-    po = translate.load_catalog(translate.catalog_path(name, course))
+    po = catalogs.load_catalog(translate.catalog_path(name, course))
     entry = next(e for e in po if e.msgid == "outputs :")
     assert "fuzzy" in entry.flags and entry.previous_msgid == "outputs:" and entry.msgstr == "출력:"
     assert any(e.obsolete and e.msgid == "outputs:" for e in po)
@@ -180,7 +180,7 @@ def test_korean_student_version_replaces_solutions_with_a_korean_prompt():
     nb = _nb(new_markdown_cell("Why?\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->"),
              new_code_cell('def f():\n    ### BEGIN SOLUTION\n    return tr("done")  # finished\n'
                            '    ### END SOLUTION'))
-    po = translate.load_catalog("/nonexistent.po")
+    po = catalogs.load_catalog("/nonexistent.po")
     import polib
     for ctxt, en, ko in (("c0", "Why?\n", "왜일까요?\n"), ("c0", "Because.\n", "그렇기 때문입니다.\n"),
                          ("c1", "done", "끝"), ("c1", "finished", "마침")):
@@ -199,26 +199,26 @@ def test_korean_student_version_replaces_solutions_with_a_korean_prompt():
 # ---------------------------------------------------------------- course_lib's own catalog
 
 def test_every_message_of_course_lib_has_a_current_korean_translation():
-    assert translate.library_missing() == [], "python -m course_lib.authoring.translate update, then translate"
-    ids = [m for m, *_ in translate.library_messages()]
+    assert catalogs.library_missing() == [], "python -m course_lib.authoring.translate update, then translate"
+    ids = [m for m, *_ in catalogs.library_messages()]
     assert "Correct." in ids and any(m.startswith("the loss became") for m in ids)
 
 
 def test_the_compiled_catalog_is_current():
-    mo = translate.LIBRARY_PO.with_suffix(".mo")
-    assert mo.exists() and translate.mo_messages(mo.read_bytes()) == translate.mo_messages(translate.mo_bytes()), \
+    mo = catalogs.LIBRARY_PO.with_suffix(".mo")
+    assert mo.exists() and catalogs.mo_messages(mo.read_bytes()) == catalogs.mo_messages(catalogs.mo_bytes()), \
         f"{mo} is older than its .po: python -m course_lib.authoring.student"
-    assert translate.compile_library(check=True) == []
+    assert catalogs.compile_library(check=True) == []
 
 
 def test_a_changed_po_makes_the_compiled_catalog_stale(tmp_path):
     po_path = tmp_path / "course_lib.po"
-    shutil.copy(translate.LIBRARY_PO, po_path)
-    shutil.copy(translate.LIBRARY_PO.with_suffix(".mo"), tmp_path / "course_lib.mo")
-    assert translate.compile_library(check=True, po_path=po_path) == []
-    po = translate.load_catalog(po_path)
+    shutil.copy(catalogs.LIBRARY_PO, po_path)
+    shutil.copy(catalogs.LIBRARY_PO.with_suffix(".mo"), tmp_path / "course_lib.mo")
+    assert catalogs.compile_library(check=True, po_path=po_path) == []
+    po = catalogs.load_catalog(po_path)
     po.find("Correct.").msgstr = "맞았습니다."
     po.save()
-    assert translate.compile_library(check=True, po_path=po_path) == [tmp_path / "course_lib.mo"]
-    translate.compile_library(po_path=po_path)
-    assert translate.compile_library(check=True, po_path=po_path) == []
+    assert catalogs.compile_library(check=True, po_path=po_path) == [tmp_path / "course_lib.mo"]
+    catalogs.compile_library(po_path=po_path)
+    assert catalogs.compile_library(check=True, po_path=po_path) == []
