@@ -21,12 +21,15 @@ way ``eval_mode`` says) reaches the case's target.
 The causes are not stored in the cases: a diagnosis is checked against a hash.
 """
 import functools
+import gettext as _stdlib_gettext
 import hashlib
 import types
 
 import numpy as np
 
-from . import data, monitor as _monitor, optimizers
+from . import data, i18n, monitor as _monitor, optimizers
+from .i18n import N_
+from .i18n import gettext as _
 from .network import MLP
 
 __all__ = ["CAUSES", "case", "healthy", "names", "check_diagnosis", "check_fix", "Case", "SETUP_KEYS", "FIX_KEYS",
@@ -34,36 +37,36 @@ __all__ = ["CAUSES", "case", "healthy", "names", "check_diagnosis", "check_fix",
 
 #: The causes a diagnosis may name (one of them is each case's).
 CAUSES = (
-    "learning rate far too large",
-    "learning rate far too small",
-    "weights initialised too small (std 0.01) in a deep ReLU net",
-    "vanishing gradients in a deep sigmoid net",
-    "dying ReLU units after too large a step",
-    "inputs not scaled (0-255 pixels)",
-    "labels misaligned with the images",
-    "training set too small: overfitting",
-    "batch norm evaluated in training mode on tiny batches",
-    "weight decay far too strong",
+    N_("learning rate far too large"),
+    N_("learning rate far too small"),
+    N_("weights initialised too small (std 0.01) in a deep ReLU net"),
+    N_("vanishing gradients in a deep sigmoid net"),
+    N_("dying ReLU units after too large a step"),
+    N_("inputs not scaled (0-255 pixels)"),
+    N_("labels misaligned with the images"),
+    N_("training set too small: overfitting"),
+    N_("batch norm evaluated in training mode on tiny batches"),
+    N_("weight decay far too strong"),
 )
 
 #: What each cause would show in the monitor and the sanity checks (the hint of a wrong diagnosis).
 _SIGNATURE = {
-    CAUSES[0]: "the loss would start near ln 10 = 2.30 and then rise or turn NaN within the first dozens of "
-               "steps, with update:weight ratios far above 1e-3",
-    CAUSES[1]: "the loss would fall steadily but slowly, with healthy activations and update:weight ratios "
-               "far below 1e-3 in every layer",
-    CAUSES[2]: "the activation std would shrink towards 0 from layer to layer already at step 0, and the "
-               "gradient norms would be tiny in every layer",
-    CAUSES[3]: "the gradient norms would fall by orders of magnitude from the last layer to the first",
-    CAUSES[4]: "a large share of units would be dead (output 0 for every input) once training has started",
-    CAUSES[5]: "the initial loss would be far from ln 10 = 2.30, and the inputs would hold values far above 1",
-    CAUSES[6]: "the network could still overfit one small batch, yet the images and their labels would "
-               "disagree when you look at them side by side",
-    CAUSES[7]: "the training accuracy would approach 100 % while the validation accuracy stays far below it",
-    CAUSES[8]: "the training loss would fall as in a healthy run while the accuracy, measured the way the "
-               "setup measures it, stays low",
-    CAUSES[9]: "the loss would stall high while the activations and gradients shrink, whatever the "
-               "learning rate",
+    CAUSES[0]: N_("the loss would start near ln 10 = 2.30 and then rise or turn NaN within the first dozens of "
+                  "steps, with update:weight ratios far above 1e-3"),
+    CAUSES[1]: N_("the loss would fall steadily but slowly, with healthy activations and update:weight ratios "
+                  "far below 1e-3 in every layer"),
+    CAUSES[2]: N_("the activation std would shrink towards 0 from layer to layer already at step 0, and the "
+                  "gradient norms would be tiny in every layer"),
+    CAUSES[3]: N_("the gradient norms would fall by orders of magnitude from the last layer to the first"),
+    CAUSES[4]: N_("a large share of units would be dead (output 0 for every input) once training has started"),
+    CAUSES[5]: N_("the initial loss would be far from ln 10 = 2.30, and the inputs would hold values far above 1"),
+    CAUSES[6]: N_("the network could still overfit one small batch, yet the images and their labels would "
+                  "disagree when you look at them side by side"),
+    CAUSES[7]: N_("the training accuracy would approach 100 % while the validation accuracy stays far below it"),
+    CAUSES[8]: N_("the training loss would fall as in a healthy run while the accuracy, measured the way the "
+                  "setup measures it, stays low"),
+    CAUSES[9]: N_("the loss would stall high while the activations and gradients shrink, whatever the "
+                  "learning rate"),
 }
 
 #: The keys of a setup (all may be changed by a fix) and the extra keys a fix may give.
@@ -109,7 +112,8 @@ def _peak_text(peak):
     if peak is None:
         return ""
     first, n, lr = peak
-    return f" (the schedule raises it to {lr:g} for steps {first}-{first + n - 1})"
+    return _(" (the schedule raises it to {lr} for steps {first}-{last})").format(
+        lr=f"{lr:g}", first=first, last=first + n - 1)
 
 
 def _schedule(c):
@@ -134,18 +138,21 @@ class Case:
 
     def __repr__(self):
         s = self.setup
-        layers = f"{list(s['sizes'])}, activation {s['activation']!r}, init {s['init']!r}" + \
-                 (", batch norm" if s["batchnorm"] else "") + \
-                 (f", weight decay λ = {s['weight_decay']:g}" if s["weight_decay"] else "")
-        evaluation = (f"{'training' if s['eval_mode'] == 'training' else 'inference'} mode, "
-                      f"{s['eval_batch_size']} images at a time")
-        return (f"Case {self.name}: “{self.complaint}”\n"
-                f"  network     MLP({layers})\n"
-                f"  training    {s['optimizer']} lr {s['lr']:g}{_peak_text(s['lr_peak'])}, batch {s['batch_size']}, {s['steps']} steps, "
-                f"{s['n_train']} training images, seed {s['seed']}\n"
-                f"  evaluation  accuracy measured in {evaluation}\n"
-                f"  fix target  ≥ {100 * self.target:.0f} % on {_CHECK_ROWS} held-out digits within "
-                f"{s['steps']} steps")
+        layers = _("{sizes}, activation {activation}, init {init}").format(
+            sizes=list(s["sizes"]), activation=repr(s["activation"]), init=repr(s["init"])) + \
+            (_(", batch norm") if s["batchnorm"] else "") + \
+            (_(", weight decay λ = {wd}").format(wd=f"{s['weight_decay']:g}") if s["weight_decay"] else "")
+        evaluation = (_("training mode, {n} images at a time") if s["eval_mode"] == "training" else
+                      _("inference mode, {n} images at a time")).format(n=s["eval_batch_size"])
+        return "\n".join((
+            _("Case {name}: “{complaint}”").format(name=self.name, complaint=_(self.complaint)),
+            _("  network     MLP({layers})").format(layers=layers),
+            _("  training    {optimizer} lr {lr}{peak}, batch {batch}, {steps} steps, {n_train} training images, "
+              "seed {seed}").format(optimizer=s["optimizer"], lr=f"{s['lr']:g}", peak=_peak_text(s["lr_peak"]),
+                                    batch=s["batch_size"], steps=s["steps"], n_train=s["n_train"], seed=s["seed"]),
+            _("  evaluation  accuracy measured in {evaluation}").format(evaluation=evaluation),
+            _("  fix target  ≥ {target} % on {rows} held-out digits within {steps} steps").format(
+                target=f"{100 * self.target:.0f}", rows=_CHECK_ROWS, steps=s["steps"])))
 
     __str__ = __repr__
 
@@ -159,23 +166,27 @@ class Case:
         changes = dict(changes or {})
         unknown = [k for k in changes if k not in FIX_KEYS]
         if unknown:
-            raise ValueError(f"unknown setting(s) {unknown}: a fix may change {', '.join(FIX_KEYS)}")
+            raise ValueError(_("unknown setting(s) {unknown}: a fix may change {keys}").format(
+                unknown=unknown, keys=", ".join(FIX_KEYS)))
         if "steps" in changes and not (isinstance(changes["steps"], (int, np.integer)) and
                                        1 <= changes["steps"] <= self.setup["steps"]):
-            raise ValueError(f"steps must be an integer from 1 to the case's budget {self.setup['steps']}, "
-                             f"got {changes['steps']!r}")
+            raise ValueError(_("steps must be an integer from 1 to the case's budget {budget}, got {got}").format(
+                budget=self.setup["steps"], got=repr(changes["steps"])))
         if "eval_mode" in changes and changes["eval_mode"] not in ("inference", "training"):
-            raise ValueError(f"eval_mode must be 'inference' or 'training', got {changes['eval_mode']!r}")
+            raise ValueError(_("eval_mode must be 'inference' or 'training', got {got}").format(
+                got=repr(changes["eval_mode"])))
         if "n_train" in changes and not (isinstance(changes["n_train"], (int, np.integer)) and
                                          1 <= changes["n_train"] <= 6000):
-            raise ValueError(f"n_train must be an integer from 1 to 6000 (the rows before the validation "
-                             f"split), got {changes['n_train']!r}")
+            raise ValueError(_("n_train must be an integer from 1 to 6000 (the rows before the validation "
+                               "split), got {got}").format(got=repr(changes["n_train"])))
         peak = changes.get("lr_peak")
         if peak is not None and not (isinstance(peak, (tuple, list)) and len(peak) == 3):
-            raise ValueError(f"lr_peak must be None or (first step, number of steps, lr), got {peak!r}")
+            raise ValueError(_("lr_peak must be None or (first step, number of steps, lr), got {got}").format(
+                got=repr(peak)))
         for key in ("preprocess",):
             if changes.get(key) is not None and not callable(changes[key]):
-                raise TypeError(f"{key} must be a function x -> x, got {type(changes[key]).__name__}")
+                raise TypeError(_("{key} must be a function x -> x, got {kind}").format(
+                    key=key, kind=type(changes[key]).__name__))
         return {**self.setup, "preprocess": None, "train_data": None, **changes}
 
     def data(self):
@@ -211,9 +222,10 @@ class Case:
             try:
                 xtr, ttr = (np.asarray(a) for a in c["train_data"])
             except (TypeError, ValueError):
-                raise TypeError("train_data must be a pair (x_train, t_train) of arrays") from None
+                raise TypeError(_("train_data must be a pair (x_train, t_train) of arrays")) from None
             if len(xtr) != len(ttr):
-                raise ValueError(f"train_data: x has {len(xtr)} rows but t has {len(ttr)} labels")
+                raise ValueError(_("train_data: x has {rows} rows but t has {labels} labels").format(
+                    rows=len(xtr), labels=len(ttr)))
         if c["preprocess"] is not None:
             xtr, xv = c["preprocess"](xtr), c["preprocess"](xv)
         return (xtr, ttr), (xv, tv)
@@ -270,26 +282,26 @@ def held_out_accuracy(net, x, t, mode="inference", batch_size=1000):
 
 
 _CASES = {
-    "A": dict(complaint="The loss starts at about 2.3, then shoots up by orders of magnitude within a few steps.",
+    "A": dict(complaint=N_("The loss starts at about 2.3, then shoots up by orders of magnitude within a few steps."),
               setup=dict(lr=10.0), target=0.88),
-    "B": dict(complaint="Training accuracy reaches 100 %, but validation accuracy stays far below it.",
+    "B": dict(complaint=N_("Training accuracy reaches 100 %, but validation accuracy stays far below it."),
               setup=dict(n_train=60), target=0.85),
-    "C": dict(complaint="Accuracy is stuck at chance level and the loss at 2.30, however long it trains.",
+    "C": dict(complaint=N_("Accuracy is stuck at chance level and the loss at 2.30, however long it trains."),
               setup=dict(sizes=(784, 100, 100, 100, 100, 10), init=0.01, lr=0.05), target=0.85),
-    "D": dict(complaint="The loss will not go below 2.2, and validation accuracy stays below 25 %.",
+    "D": dict(complaint=N_("The loss will not go below 2.2, and validation accuracy stays below 25 %."),
               setup=dict(), target=0.88, loader="two-files"),
-    "E": dict(complaint="Accuracy creeps up to a mediocre level and stops there; the loss stays high.",
+    "E": dict(complaint=N_("Accuracy creeps up to a mediocre level and stops there; the loss stays high."),
               setup=dict(weight_decay=0.2), target=0.88),
-    "F": dict(complaint="It learns, but painfully slowly: after 300 steps the accuracy is far from 90 %.",
+    "F": dict(complaint=N_("It learns, but painfully slowly: after 300 steps the accuracy is far from 90 %."),
               setup=dict(lr=0.001), target=0.88),
-    "G": dict(complaint="The loss barely moves from 2.30 in the first hundreds of steps.",
+    "G": dict(complaint=N_("The loss barely moves from 2.30 in the first hundreds of steps."),
               setup=dict(sizes=(784,) + (100,) * 6 + (10,), activation="sigmoid", init="glorot_normal",
                          lr=0.5), target=0.85),
-    "H": dict(complaint="The training loss falls nicely, but the accuracy we measure stays poor.",
+    "H": dict(complaint=N_("The training loss falls nicely, but the accuracy we measure stays poor."),
               setup=dict(batchnorm=True, eval_mode="training", eval_batch_size=2), target=0.88),
-    "I": dict(complaint="The first 100 steps look fine; then the accuracy collapses and never recovers.",
+    "I": dict(complaint=N_("The first 100 steps look fine; then the accuracy collapses and never recovers."),
               setup=dict(lr_peak=(100, 5, 3.0)), target=0.88),
-    "J": dict(complaint="The loss starts far above 2.3, and the accuracy soon sticks near 10 %.",
+    "J": dict(complaint=N_("The loss starts far above 2.3, and the accuracy soon sticks near 10 %."),
               setup=dict(), target=0.88, loader="png"),
 }
 
@@ -315,7 +327,7 @@ def _digest(name, cause):
 @functools.lru_cache(maxsize=None)
 def healthy():
     """The healthy reference run: the setup every case starts from, with nothing wrong."""
-    return Case("healthy", "Nothing: this is the reference run.", {}, 0.88)
+    return Case("healthy", N_("Nothing: this is the reference run."), {}, 0.88)
 
 
 def names():
@@ -328,45 +340,67 @@ def case(name):
     """The mystery run ``name`` (see names()); unknown name -> ValueError listing the cases."""
     key = str(name).strip().upper()
     if key not in _CASES:
-        raise ValueError(f"no case {name!r}; the cases are {', '.join(names())}")
+        raise ValueError(_("no case {name}; the cases are {cases}").format(name=repr(name), cases=", ".join(names())))
     spec = _CASES[key]
     return Case(key, spec["complaint"], spec["setup"], spec["target"], spec.get("loader", "plain"))
 
 
 _EVIDENCE = {
-    "A": "the loss of the first 30 steps next to the initial loss, and the update:weight ratios",
-    "B": "the training and validation accuracies side by side, and every line of the setup",
-    "C": "the activation std of each layer at step 0, and the gradient norms",
-    "D": "the overfit-one-batch test on case.data(), then a few training images with their labels",
-    "E": "the loss next to the healthy run's, the activation std over time, and every line of the setup",
-    "F": "the loss curve's slope and the update:weight ratios",
-    "G": "the gradient norm of each layer, first to last, at step 0 and later",
-    "H": "the training loss next to the measured accuracy, and how the setup measures it",
-    "I": "the dead share of each layer before and after step 100, and whether the loss is finite",
-    "J": "the initial loss (before any step) and x.max() of case.data()",
+    "A": N_("the loss of the first 30 steps next to the initial loss, and the update:weight ratios"),
+    "B": N_("the training and validation accuracies side by side, and every line of the setup"),
+    "C": N_("the activation std of each layer at step 0, and the gradient norms"),
+    "D": N_("the overfit-one-batch test on case.data(), then a few training images with their labels"),
+    "E": N_("the loss next to the healthy run's, the activation std over time, and every line of the setup"),
+    "F": N_("the loss curve's slope and the update:weight ratios"),
+    "G": N_("the gradient norm of each layer, first to last, at step 0 and later"),
+    "H": N_("the training loss next to the measured accuracy, and how the setup measures it"),
+    "I": N_("the dead share of each layer before and after step 100, and whether the loss is finite"),
+    "J": N_("the initial loss (before any step) and x.max() of case.data()"),
 }
 
 
+@functools.lru_cache(maxsize=None)
+def _cause_names():
+    """{folded name: English cause}: every cause under its English name and under its name in every
+    other language of the course (the catalogs' translations), so a diagnosis may be written in any."""
+    table = {}
+    for lang in i18n.LANGUAGES:
+        catalog = (_stdlib_gettext.NullTranslations() if lang == "en" else
+                   _stdlib_gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR, languages=[lang],
+                                               fallback=True))
+        for c in CAUSES:
+            table.setdefault(_fold(catalog.gettext(c)), c)
+    return table
+
+
+def _fold(text):
+    return " ".join(text.lower().replace("–", "-").split())
+
+
 def _cause(cause):
+    """The English cause (one of CAUSES) that ``cause`` names, in English or in its translation."""
     if not isinstance(cause, str):
-        raise TypeError(f"a diagnosis is one of clinic.CAUSES (a string), got {type(cause).__name__}")
-    folded = " ".join(cause.lower().replace("–", "-").split())
-    for c in CAUSES:
-        if c.lower() == folded:
-            return c
-    raise ValueError(f"{cause!r} is not one of the causes; choose one of clinic.CAUSES:\n  "
-                     + "\n  ".join(CAUSES))
+        raise TypeError(_("a diagnosis is one of clinic.CAUSES (a string), got {kind}").format(
+            kind=type(cause).__name__))
+    found = _cause_names().get(_fold(cause))
+    if found is None:
+        listed = [c if _(c) == c else f"{c} — {_(c)}" for c in CAUSES]
+        raise ValueError(_("{cause} is not one of the causes; choose one of clinic.CAUSES:").format(
+            cause=repr(cause)) + "\n  " + "\n  ".join(listed))
+    return found
 
 
 def check_diagnosis(name, cause):
-    """(True, message) if ``cause`` (one of CAUSES) is case ``name``'s; else (False, a hint: what
-    that cause would show, and where in this case's evidence to look)."""
+    """(True, message) if ``cause`` (one of CAUSES, in English or its Korean name) is case ``name``'s;
+    else (False, a hint: what that cause would show, and where in this case's evidence to look)."""
     c = case(name)
     cause = _cause(cause)
     if _digest(c.name, cause) == _ANSWERS[c.name]:
-        return True, f"Case {c.name}: “{cause}” — right. Now fix it."
-    return False, (f"Case {c.name} does not fit “{cause}”: with that cause {_SIGNATURE[cause]}. "
-                   f"Does case {c.name}'s evidence show that? Look at {_EVIDENCE[c.name]}.")
+        return True, _("Case {name}: “{cause}” — right. Now fix it.").format(name=c.name, cause=_(cause))
+    return False, _("Case {name} does not fit “{cause}”: with that cause {signature}. Does case {name}'s evidence "
+                    "show that? Look at {evidence}.").format(name=c.name, cause=_(cause),
+                                                             signature=_(_SIGNATURE[cause]),
+                                                             evidence=_(_EVIDENCE[c.name]))
 
 
 def check_fix(name, changes):
@@ -374,19 +408,22 @@ def check_fix(name, changes):
     step budget; (passed, held-out accuracy, message). Passed when the accuracy reaches the target."""
     c = case(name)
     if not isinstance(changes, dict):
-        raise TypeError("a fix is a dict of changes to the setup, e.g. {'lr': 0.1}")
+        raise TypeError(_("a fix is a dict of changes to the setup, e.g. {example}").format(example="{'lr': 0.1}"))
     cfg = c.configured(changes)
     net, run = c.train(changes, every=cfg["steps"], eval_rows=2, stats_rows=2)
     x, t = c.held_out(changes)
+    target = f"{100 * c.target:.0f}"
     if run["diverged"]:
-        return False, float("nan"), (f"Case {c.name}: your configuration diverged at step {run['stopped_at']} "
-                                     f"(NaN or inf); the target is {100 * c.target:.0f} % on the held-out "
-                                     f"digits. Run case.run(your_changes) and look at its monitor.")
+        return False, float("nan"), _(
+            "Case {name}: your configuration diverged at step {step} (NaN or inf); the target is {target} % on "
+            "the held-out digits. Run case.run(your_changes) and look at its monitor.").format(
+            name=c.name, step=run["stopped_at"], target=target)
     acc = float(held_out_accuracy(net, x, t, cfg["eval_mode"], cfg["eval_batch_size"]))
     if acc >= c.target:
-        return True, acc, (f"Case {c.name}: after {cfg['steps']} steps your configuration reaches "
-                           f"{100 * acc:.1f} % on {len(x)} held-out digits (target {100 * c.target:.0f} %).")
-    return False, acc, (f"Case {c.name}: after {cfg['steps']} steps your configuration reaches {100 * acc:.1f} % "
-                        f"on {len(x)} held-out digits; the target is {100 * c.target:.0f} %. Run "
-                        f"case.run(your_changes) and compare its monitor with the healthy run's.")
-
+        return True, acc, _("Case {name}: after {steps} steps your configuration reaches {acc} % on {rows} "
+                            "held-out digits (target {target} %).").format(
+            name=c.name, steps=cfg["steps"], acc=f"{100 * acc:.1f}", rows=len(x), target=target)
+    return False, acc, _("Case {name}: after {steps} steps your configuration reaches {acc} % on {rows} held-out "
+                         "digits; the target is {target} %. Run case.run(your_changes) and compare its monitor "
+                         "with the healthy run's.").format(
+        name=c.name, steps=cfg["steps"], acc=f"{100 * acc:.1f}", rows=len(x), target=target)

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import diagnostics, optimizers, regularization, training
 from ._validate import positive_int
+from .i18n import gettext as _
 
 __all__ = ["monitor", "readout", "LAYER_KEYS", "initial_loss"]
 
@@ -36,7 +37,8 @@ def initial_loss(net, x, t):
 def _scheduled_lr(schedule, step):
     lr = schedule(step)
     if not isinstance(lr, (int, float, np.floating)) or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"the schedule returned lr={lr!r} at step {step}: a learning rate must be a finite number > 0")
+        raise ValueError(_("the schedule returned lr={lr} at step {step}: a learning rate must be a finite number > 0")
+                         .format(lr=repr(lr), step=step))
     return float(lr)
 
 
@@ -67,18 +69,21 @@ def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300,
     eval_rows = positive_int("eval_rows", eval_rows, " (rows used to measure the accuracies)")
     x_train, t_train = np.asarray(x_train), np.asarray(t_train)
     if len(x_train) != len(t_train):
-        raise ValueError(f"x_train has {len(x_train)} rows but t_train has {len(t_train)} labels")
+        raise ValueError(_("x_train has {rows} rows but t_train has {labels} labels").format(
+            rows=len(x_train), labels=len(t_train)))
     if (x_val is None) != (t_val is None):
-        raise ValueError("give both x_val and t_val, or neither")
+        raise ValueError(_("give both x_val and t_val, or neither"))
     if evaluate is not None and not callable(evaluate):
-        raise TypeError(f"evaluate must be a function evaluate(net, x, t) -> accuracy, got {type(evaluate).__name__}")
+        raise TypeError(_("evaluate must be a function evaluate(net, x, t) -> accuracy, got {kind}").format(
+            kind=type(evaluate).__name__))
     if schedule is not None and not callable(schedule):
-        raise TypeError(f"schedule must be a function step -> lr (or None), got {type(schedule).__name__}")
+        raise TypeError(_("schedule must be a function step -> lr (or None), got {kind}").format(
+            kind=type(schedule).__name__))
     if isinstance(optimizer, str):
         optimizer = optimizers.get(optimizer)
     if not callable(getattr(optimizer, "update", None)):
-        raise TypeError(f"optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its name; "
-                        f"got {type(optimizer).__name__}")
+        raise TypeError(_("optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its name; "
+                          "got {kind}").format(kind=type(optimizer).__name__))
     batch_size = min(positive_int("batch_size", batch_size), len(x_train))
     xs, ts = x_train[:stats_rows], t_train[:stats_rows]
     xe, te = x_train[:eval_rows], t_train[:eval_rows]
@@ -137,25 +142,28 @@ def readout(run):
     diverged run), accuracies, the largest dead / saturated share, the gradient-norm ratio
     ‖∂L/∂W_1‖ / ‖∂L/∂W_L‖ (first / last hidden layer) and the median update:weight ratio."""
     if not isinstance(run, dict) or "layers" not in run:
-        raise TypeError("readout needs the dict that monitor(...) returns")
+        raise TypeError(_("readout needs the dict that monitor(...) returns"))
     L = run["layers"]
     loss = run["loss"][-min(len(run["loss"]), run["every"]):]
     loss = loss[np.isfinite(loss)] if run["diverged"] else loss
     with np.errstate(invalid="ignore"):
         loss_now = float(np.mean(loss)) if len(loss) else float("nan")
-    parts = ([f"NaN/inf at step {run['stopped_at']}", f"last record step {int(run['step'][-1])}"] if run["diverged"]
-             else [f"step {int(run['step'][-1])}"])
-    parts += [
-              f"loss {loss_now:.3g}", f"train {_pct(run['train_acc'][-1])}", f"val {_pct(run['val_acc'][-1])}"]
-    for key, name in (("dead", "dead"), ("saturated", "saturated")):
+    last = int(run["step"][-1])
+    parts = ([_("NaN/inf at step {step}").format(step=run["stopped_at"]),
+              _("last record step {step}").format(step=last)] if run["diverged"]
+             else [_("step {step}").format(step=last)])
+    parts += [_("loss {loss}").format(loss=f"{loss_now:.3g}"), _("train {acc}").format(acc=_pct(run["train_acc"][-1])),
+              _("val {acc}").format(acc=_pct(run["val_acc"][-1]))]
+    for key, text in (("dead", _("dead ≤ {share} (layer {layer})")),
+                      ("saturated", _("saturated ≤ {share} (layer {layer})"))):
         v = L[key][-1]
         if np.isfinite(v).any():
             worst = int(np.nanargmax(v))
-            parts.append(f"{name} ≤ {_pct(v[worst])} (layer {worst + 1})")
+            parts.append(text.format(share=_pct(v[worst]), layer=worst + 1))
     g = L["grad_norm"][-1]
     if g.size and np.isfinite(g[[0, -1]]).all() and g[-1] > 0:
         parts.append(f"‖g₁‖/‖g{_sub(g.size)}‖ = {g[0] / g[-1]:.2g}")
     r = L["update_ratio"][-1]
     if np.isfinite(r).any():
-        parts.append(f"update:weight {np.nanmedian(r):.1e}")
+        parts.append(_("update:weight {ratio}").format(ratio=f"{np.nanmedian(r):.1e}"))
     return " · ".join(parts)

@@ -5,6 +5,7 @@
 """
 from course_lib import clinic
 from course_lib.exercises._framework import CheckFailed, short, call, exercise
+from course_lib.i18n import gettext as _
 
 
 def _answer(func, what):
@@ -16,8 +17,8 @@ def _cause_checker(name):
     def checker(cause):
         value = _answer(cause, f"cause_{name}")
         if not isinstance(value, str):
-            raise CheckFailed(f"cause_{name}() returned {short(value)}; return one of clinic.CAUSES, a string "
-                              f"such as {clinic.CAUSES[0]!r}.")
+            raise CheckFailed(_("cause_{name}() returned {value}; return one of clinic.CAUSES, a string such as "
+                                "{example}.").format(name=name, value=short(value), example=repr(clinic.CAUSES[0])))
         try:
             passed, message = clinic.check_diagnosis(name, value)
         except ValueError as err:
@@ -33,13 +34,14 @@ def _fix_checker(name):
     def checker(fix):
         changes = _answer(fix, f"fix_{name}")
         if not isinstance(changes, dict):
-            raise CheckFailed(f"fix_{name}() returned {short(changes)}; return a dict of changes to the setup, "
-                              f"e.g. {{'lr': 0.05}} (the keys are in clinic.FIX_KEYS).")
+            raise CheckFailed(_("fix_{name}() returned {value}; return a dict of changes to the setup, e.g. "
+                                "{example} (the keys are in clinic.FIX_KEYS).").format(
+                name=name, value=short(changes), example="{'lr': 0.05}"))
         if not changes:
-            raise CheckFailed(f"fix_{name}() returned no changes: that is case {name} as it is, which fails. "
-                              f"Change the setting your diagnosis points to.")
+            raise CheckFailed(_("fix_{name}() returned no changes: that is case {name} as it is, which fails. "
+                                "Change the setting your diagnosis points to.").format(name=name))
         try:
-            passed, _, message = clinic.check_fix(name, changes)
+            passed, _acc, message = clinic.check_fix(name, changes)
         except (ValueError, TypeError) as err:
             raise CheckFailed(str(err)) from None
         if not passed:

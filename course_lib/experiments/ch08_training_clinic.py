@@ -3,10 +3,21 @@ the monitor records the explorer shows. They train and measure; they never draw.
 import numpy as np
 
 from course_lib import clinic, gradcheck, monitor, search, training, optimizers
+from course_lib.i18n import N_
+from course_lib.i18n import gettext as _
 from course_lib.network import MLP
 
-#: The explorer's runs: the healthy reference and every case, by label.
+#: The explorer's runs: the healthy reference and every case, by label (English: the values code
+#: looks up; run_label gives the label shown).
 RUN_CHOICES = {"healthy reference": "healthy", **{f"case {n}": n for n in clinic.names()}}
+_HEALTHY_LABEL = N_("healthy reference")
+
+
+def run_label(label):
+    """The label of RUN_CHOICES as shown, in the language in use ("case A" -> "사례 A" in Korean)."""
+    if RUN_CHOICES.get(label) == "healthy":
+        return _(_HEALTHY_LABEL)
+    return _("case {name}").format(name=RUN_CHOICES[label]) if label in RUN_CHOICES else label
 
 
 def _case(name):
@@ -101,7 +112,10 @@ def sanity_line(name, overfit_steps=60):
     """sanity(name) as one printed line, its wording following the numbers."""
     s = sanity(name, overfit_steps)
     near = abs(s["initial_loss"] - np.log(10)) < 0.3
-    return (f"initial loss {s['initial_loss']:.3g} ({'near' if near else 'far from'} ln 10 = 2.303) · "
-            f"inputs in [{s['x_min']:.3g}, {s['x_max']:.3g}] · {s['n_train']} training images · "
-            f"overfitting 50 images: {s['overfit_before']:.0%} → {s['overfit_after']:.0%} "
-            f"({'passes' if s['overfit_after'] == 1.0 else 'fails'})")
+    loss = (_("initial loss {loss} (near ln 10 = 2.303)") if near else
+            _("initial loss {loss} (far from ln 10 = 2.303)")).format(loss=f"{s['initial_loss']:.3g}")
+    overfit = (_("overfitting 50 images: {before} → {after} (passes)") if s["overfit_after"] == 1.0 else
+               _("overfitting 50 images: {before} → {after} (fails)")).format(
+        before=f"{s['overfit_before']:.0%}", after=f"{s['overfit_after']:.0%}")
+    return " · ".join((loss, _("inputs in [{low}, {high}]").format(low=f"{s['x_min']:.3g}", high=f"{s['x_max']:.3g}"),
+                       _("{n} training images").format(n=s["n_train"]), overfit))

@@ -4,6 +4,7 @@ import io
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from course_lib.i18n import gettext as _
 from course_lib.plots._style import FONT_MIN, STYLE, SlideFigure, slide_figure, fit_figsize, add_legend, styled, style_of
 
 LN10 = float(np.log(10.0))
@@ -36,7 +37,7 @@ def _per_layer(ax, steps, values, ylabel, title, logy=False, band=None, legend=F
     """One line a hidden layer: values (records, layers) against steps."""
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0 or not np.isfinite(values).any():
-        ax.text(0.5, 0.5, "does not apply\nto this activation", ha="center", va="center",
+        ax.text(0.5, 0.5, _("does not apply\nto this activation"), ha="center", va="center",
                 transform=ax.transAxes, fontsize=FONT_MIN)
     else:
         for l in range(values.shape[1]):
@@ -44,7 +45,7 @@ def _per_layer(ax, steps, values, ylabel, title, logy=False, band=None, legend=F
             v = values[:, l]
             if logy:
                 v = np.where(v > 0, v, np.nan)
-            ax.plot(steps, v, color=colour, linestyle=style, marker="o", markersize=3, label=f"layer {l + 1}")
+            ax.plot(steps, v, color=colour, linestyle=style, marker="o", markersize=3, label=_("layer {n}").format(n=l + 1))
         if band is not None:
             ax.axhline(band, color="#999999", linestyle=":", linewidth=1.5, label=f"{band:g}")
         if logy:
@@ -54,19 +55,21 @@ def _per_layer(ax, steps, values, ylabel, title, logy=False, band=None, legend=F
             if not legend:                                  # only the reference line
                 handles, labels = ax.get_legend_handles_labels()
                 ax.legend(handles[-1:], labels[-1:])
-    ax.set_xlabel("step")
+    ax.set_xlabel(_("step"))
     ax.set_ylabel(ylabel)
     ax.set_title(title)
 
 
 @styled
-def plot_monitor(run, title="Training monitor", readout=None, figsize=(12.5, 5.6)):
+def plot_monitor(run, title=None, readout=None, figsize=(12.5, 5.6)):
     """The six panels of a ``monitor.monitor`` record: loss (log scale, ln 10 dashed), train and
     validation accuracy, per-layer activation std, dead (ReLU) or saturated (sigmoid, tanh) share,
     gradient norm ‖∂L/∂W_l‖ and update:weight ratio η‖∂L/∂W_l‖/‖W_l‖ (10⁻³ dotted).
-    ``readout``: a line of text under the title (e.g. monitor.readout(run))."""
+    ``readout``: a line of text under the title (e.g. monitor.readout(run)); ``title`` defaults to
+    "Training monitor" (in the language in use)."""
     if not isinstance(run, dict) or "layers" not in run:
-        raise TypeError("plot_monitor needs the dict that monitor.monitor(...) returns")
+        raise TypeError(_("plot_monitor needs the dict that monitor.monitor(...) returns"))
+    title = _("Training monitor") if title is None else title
     # a fixed grid, not the constrained layout of slide_figure: that doubled the drawing time
     fig = _FixedFigure(figsize=fit_figsize(figsize), dpi=STYLE["figure.dpi"])
     axes = fig.subplots(2, 3)
@@ -79,32 +82,32 @@ def plot_monitor(run, title="Training monitor", readout=None, figsize=(12.5, 5.6
     loss = np.asarray(run["loss"], dtype=np.float64)
     ax = axes[0]
     finite = np.where(np.isfinite(loss) & (loss > 0), loss, np.nan)
-    ax.plot(np.arange(len(loss)), finite, color=style_of(0)[0], linewidth=1.2, label="mini-batch loss")
+    ax.plot(np.arange(len(loss)), finite, color=style_of(0)[0], linewidth=1.2, label=_("mini-batch loss"))
     ax.axhline(LN10, color="#999999", linestyle="--", linewidth=1.5, label="ln 10 = 2.303")
     if run.get("diverged"):
-        ax.axvline(run["stopped_at"], color=style_of(1)[0], linestyle=":", label=f"NaN at step {run['stopped_at']}")
+        ax.axvline(run["stopped_at"], color=style_of(1)[0], linestyle=":", label=_("NaN at step {step}").format(step=run["stopped_at"]))
     _log_if_wide(ax, np.append(finite, LN10))
-    ax.set(xlabel="step", ylabel="loss", title="Loss")
+    ax.set(xlabel=_("step"), ylabel=_("loss"), title=_("Loss"))
     add_legend(ax, 3)
     ax = axes[1]
     steps = np.asarray(run["step"])
-    for i, (key, label) in enumerate((("train_acc", "train"), ("val_acc", "validation"))):
+    for i, (key, label) in enumerate((("train_acc", _("train")), ("val_acc", _("validation")))):
         colour, style = style_of(i)
         ax.plot(steps, np.asarray(run[key]), color=colour, linestyle=style, marker="o", markersize=3, label=label)
     ax.set_ylim(0, 1.02)
-    ax.set(xlabel="step", ylabel="accuracy", title="Accuracy")
+    ax.set(xlabel=_("step"), ylabel=_("accuracy"), title=_("Accuracy"))
     add_legend(ax, 2)
     L = run["layers"]
-    _per_layer(axes[2], steps, L["act_std"], "std of activations", "Activation std per layer", logy=True,
+    _per_layer(axes[2], steps, L["act_std"], _("std of activations"), _("Activation std per layer"), logy=True,
                legend=True)
     dead = np.asarray(L["dead"])
     if np.isfinite(dead).any():
-        _per_layer(axes[3], steps, dead, "share of units", "Dead units per layer (ReLU)")
+        _per_layer(axes[3], steps, dead, _("share of units"), _("Dead units per layer (ReLU)"))
     else:
-        _per_layer(axes[3], steps, L["saturated"], "share of values", "Saturated values per layer")
+        _per_layer(axes[3], steps, L["saturated"], _("share of values"), _("Saturated values per layer"))
     axes[3].set_ylim(-0.02, 1.02)
-    _per_layer(axes[4], steps, L["grad_norm"], "‖∂L/∂W‖", "Gradient norm per layer", logy=True)
-    _per_layer(axes[5], steps, L["update_ratio"], "η‖∂L/∂W‖ / ‖W‖", "Update:weight ratio per layer", logy=True,
+    _per_layer(axes[4], steps, L["grad_norm"], "‖∂L/∂W‖", _("Gradient norm per layer"), logy=True)
+    _per_layer(axes[5], steps, L["update_ratio"], "η‖∂L/∂W‖ / ‖W‖", _("Update:weight ratio per layer"), logy=True,
                band=1e-3)
     end = max(float(steps[-1]) if len(steps) else 0.0, float(len(loss)), 1.0)
     for ax in axes:
@@ -114,11 +117,13 @@ def plot_monitor(run, title="Training monitor", readout=None, figsize=(12.5, 5.6
 
 
 @styled
-def digit_grid(x, labels, n=12, title="Images and their labels", ncols=12, figsize=(12, 1.9)):
-    """The first ``n`` rows of ``x`` (784 = 28×28 pixels each) as images, each titled with its label."""
+def digit_grid(x, labels, n=12, title=None, ncols=12, figsize=(12, 1.9)):
+    """The first ``n`` rows of ``x`` (784 = 28×28 pixels each) as images, each titled with its label;
+    ``title`` defaults to "Images and their labels" (in the language in use)."""
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[1] != 784:
-        raise ValueError(f"x must have rows of 784 pixels (28×28), got shape {x.shape}")
+        raise ValueError(_("x must have rows of 784 pixels (28×28), got shape {shape}").format(shape=x.shape))
+    title = _("Images and their labels") if title is None else title
     n = min(int(n), len(x))
     nrows = int(np.ceil(n / ncols))
     fig, axes = slide_figure(figsize, nrows, ncols)
@@ -126,6 +131,6 @@ def digit_grid(x, labels, n=12, title="Images and their labels", ncols=12, figsi
         ax.axis("off")
         if i < n:
             ax.imshow(x[i].reshape(28, 28), cmap="gray_r")
-            ax.set_title(f"{i}: label {labels[i]}", fontsize=FONT_MIN)
+            ax.set_title(_("{i}: label {label}").format(i=i, label=labels[i]), fontsize=FONT_MIN)
     fig.suptitle(title, fontsize=13)
     return fig

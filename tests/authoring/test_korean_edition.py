@@ -16,10 +16,15 @@ from notebook_run import NOTEBOOKS, run_notebook
 #: Korean run must show (printed text, exercise feedback, the explorer's caption).
 KEY_NUMBERS = {
     "00_start_here": ["data_shapes", "pixel_range", "labels", "versions", "x", "y"],
+    "08_training_clinic": ["initial", "overfit", "worst_error", "ratios", "rt", "healthy", "mystery"],
 }
 KOREAN_OUTPUT = {
     "00_start_here": ["course_lib 준비 완료", "픽셀 값의 범위 [0.0, 1.0]", "✔ [00-neuron] 여러분의 뉴런은",
                       "✔ [00-accuracy] 행마다 구한 argmax", "탐색기: 뉴런 하나"],
+    "08_training_clinic": ["300 스텝 뒤 검증 정확도: 건강한 실행", "이미지 50장 과대적합 (Adam, 전체 배치 150 스텝): 훈련 정확도 ",
+                           "— 역전파가 중심 차분과 일치합니다", "스텝 300 · 손실 ", "사례 A: “손실이 약 2.3에서 시작하더니",
+                           "✔ [08-case-a-cause] 사례 A: “너무 큰 학습률” — 맞습니다.",
+                           "✔ [08-case-j-fix] 사례 J: 300 스텝 뒤 여러분의 설정은", "탐색기: 훈련 모니터: 손실, 정확도, 층별 통계"],
 }
 
 

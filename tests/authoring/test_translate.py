@@ -27,8 +27,12 @@ def _nb(*cells):
 
 @pytest.fixture
 def course(tmp_path):
-    """A copy of the translated chapters, their catalogs and Korean notebooks, to break."""
+    """A copy of the translated chapters, their catalogs and Korean notebooks, to break; and the
+    English instructor notebooks they link to (a Korean chapter's links depend on which exist)."""
     root = tmp_path / "notebooks"
+    (root / "solutions").mkdir(parents=True)
+    for path in (NOTEBOOKS / "solutions").glob("[0-9][0-9]_*.ipynb"):
+        shutil.copy(path, root / "solutions" / path.name)
     for path in TRANSLATED:
         for rel in (f"solutions/{path.name}", path.name, f"ko/{path.name}", f"ko/solutions/{path.name}",
                     f"locale/ko/{path.stem}.po"):

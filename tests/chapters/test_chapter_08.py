@@ -207,6 +207,26 @@ def test_the_student_notebook_names_no_cause():
     assert all(cause in "\n".join(c.source for c in solution.cells) for cause in clinic.CAUSES)   # the test can see them
 
 
+def test_korean_names_of_the_causes_pass_and_the_korean_student_notebook_names_none():
+    import nbformat
+    from course_lib import i18n
+    try:
+        i18n.set_language("ko")
+        korean = {name: i18n._(cause) for name, cause in ANSWERS.items()}
+        for name, cause in korean.items():
+            assert cause != ANSWERS[name] and clinic.check_diagnosis(name, cause)[0] is True
+            assert run_check(f"08-case-{name.lower()}-cause", lambda: cause).passed is True
+        wrong = run_check("08-case-a-cause", lambda: korean["F"])
+        assert wrong.passed is False and korean["A"] not in wrong.message and f"“{korean['F']}”" in wrong.message
+    finally:
+        i18n.set_language("en")
+    text = "\n".join(c.source for c in nbformat.read(NOTEBOOKS / "ko" / "08_training_clinic.ipynb", as_version=4).cells)
+    assert not [cause for cause in list(ANSWERS.values()) + list(korean.values()) if cause in text]
+    solution = "\n".join(c.source for c in nbformat.read(NOTEBOOKS / "ko" / "solutions" / "08_training_clinic.ipynb",
+                                                         as_version=4).cells)
+    assert all(cause in solution for cause in ANSWERS.values())            # the Korean solutions return them
+
+
 def test_bad_fix_settings_are_named():
     case = clinic.case("A")
     for changes, message in (({"n_train": 0}, "n_train must be an integer from 1 to 6000"),
