@@ -106,7 +106,9 @@ def test_chosen_by_validation_and_tested_once(chapter):
 
 def test_retraining_on_train_and_validation_helps(chapter):
     assert chapter["test_acc"] > chapter["test_acc_400"]
-    assert chapter["test_acc_400"] < chapter["chosen"]["val_acc"]        # the winner's luck
+    # Whether the 400-image net tests below its validation score (the winner's luck) is printed with the
+    # word that fits, not asserted: 0.843 against 0.83 on AVX2 kernels, below it on the machine the chapter
+    # was written on. The winner's luck itself is shown in section 1 (test_the_winner_of_100_...).
 
 
 def test_the_weight_decay_range_could_not_matter(chapter):
