@@ -17,6 +17,18 @@ from notebook_run import NOTEBOOKS, run_notebook
 KEY_NUMBERS = {
     "00_start_here": ["data_shapes", "pixel_range", "labels", "versions", "x", "y"],
     "08_training_clinic": ["initial", "overfit", "worst_error", "ratios", "rt", "healthy", "mystery"],
+    # not diverged_message: TrainingDiverged speaks Korean in the Korean edition
+    "01_vanishing_gradients": ["grad_norms", "ratio", "sigma_prime_max", "sigma_prime_argmax", "sigma_prime_at_5",
+                               "bound", "largest", "median", "product_bound_holds", "shrink_per_layer",
+                               "explode_ratio", "diverged_step", "clipped_final_loss", "clipped_test_acc",
+                               "largest_raw_norm", "diverged_grad_norms", "first_raw_norm", "smallest_raw_norm",
+                               "mean_slope", "weights_factor", "z_std", "cosine", "skip_norms", "skip_ratio",
+                               "skip_gain"],
+    # not cost_us, relu_vs_gelu: timings differ from run to run
+    "02_activation_functions": ["names", "slopes", "bent_checks", "acc_small_lr", "acc_large_lr", "dead_small_lr",
+                                "dead_large_lr", "accuracy_at_lr_01", "prelu_alpha", "selu_stats", "gelu_max_error",
+                                "gelu_error_at", "gelu_errors", "gap_error", "misplaced_slopes", "dead_unit_gradient",
+                                "raw_back", "same_sign", "path_ratio", "layer_mean", "tanh_identity_error"],
 }
 KOREAN_OUTPUT = {
     "00_start_here": ["course_lib 준비 완료", "픽셀 값의 범위 [0.0, 1.0]", "✔ [00-neuron] 여러분의 뉴런은",
@@ -25,6 +37,13 @@ KOREAN_OUTPUT = {
                            "— 역전파가 중심 차분과 일치합니다", "스텝 300 · 손실 ", "사례 A: “손실이 약 2.3에서 시작하더니",
                            "✔ [08-case-a-cause] 사례 A: “너무 큰 학습률” — 맞습니다.",
                            "✔ [08-case-j-fix] 사례 J: 300 스텝 뒤 여러분의 설정은", "탐색기: 훈련 모니터: 손실, 정확도, 층별 통계"],
+    "01_vanishing_gradients": ["sigmoid  첫 번째 층이 받는 기울기는 마지막 층의", "손실 300개가 모두 유한: True",
+                               "보여야 할 것: 값 기준 클리핑은 스텝의 방향을 바꾸었고",
+                               "노름 기준 클리핑은 방향을 유지했습니다", "TrainingDiverged: 학습률 0.1",
+                               "✔ [01-sigmoid-derivative]", "✔ [01-clip-by-global-norm]", "탐색기: "],
+    "02_activation_functions": ["20 개의 활성화 함수: identity", "평행 이동이 아닙니다", "tanh가 영점 중심인 쪽입니다",
+                                "ReLU 시험 정확도: 학습률 0.001 →", "왼쪽에 기울기가 있는 활성화 함수는 모두 ReLU(",
+                                "α가 약 0이나 그 아래로 무너진 것입니다", "✔ [02-leaky-relu]", "탐색기: "],
 }
 
 

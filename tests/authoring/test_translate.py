@@ -27,12 +27,15 @@ def _nb(*cells):
 
 @pytest.fixture
 def course(tmp_path):
-    """A copy of the translated chapters, their catalogs and Korean notebooks, to break; and the
-    English instructor notebooks they link to (a Korean chapter's links depend on which exist)."""
+    """A copy of the translated chapters, their catalogs and Korean notebooks, to break.
+
+    Every English notebook is copied too: a Korean link to a chapter without a Korean version
+    leads to its English notebook only where that exists (the chapter 02 links to chapter 03)."""
     root = tmp_path / "notebooks"
-    (root / "solutions").mkdir(parents=True)
-    for path in (NOTEBOOKS / "solutions").glob("[0-9][0-9]_*.ipynb"):
-        shutil.copy(path, root / "solutions" / path.name)
+    for path in sorted((NOTEBOOKS / "solutions").glob("*.ipynb")):
+        for rel in (f"solutions/{path.name}", path.name):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(NOTEBOOKS / rel, root / rel)
     for path in TRANSLATED:
         for rel in (f"solutions/{path.name}", path.name, f"ko/{path.name}", f"ko/solutions/{path.name}",
                     f"locale/ko/{path.stem}.po"):
