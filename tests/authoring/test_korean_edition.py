@@ -29,6 +29,11 @@ KEY_NUMBERS = {
                                 "dead_large_lr", "accuracy_at_lr_01", "prelu_alpha", "selu_stats", "gelu_max_error",
                                 "gelu_error_at", "gelu_errors", "gap_error", "misplaced_slopes", "dead_unit_gradient",
                                 "raw_back", "same_sign", "path_ratio", "layer_mean", "tanh_identity_error"],
+    "04_optimizers": ["dlfs_stats", "momentum_forms_diff", "adagrad_forms_diff", "adam_eps_diff", "no_eps",
+                      "with_eps", "nine_final", "lam", "threshold", "etas", "ill_final", "rosen_reach",
+                      "rosen_final", "saddle_stats", "E", "E_lib", "mb_loss_at_40", "noise_slope", "STEPS",
+                      "FULL_RUN", "test_acc", "sched_loss", "sched_acc", "RACE", "rosen_lam_start", "b1",
+                      "at_2000", "range_test", "tuned_acc", "decay", "train_loss_end", "crossing", "ranking"],
 }
 KOREAN_OUTPUT = {
     "00_start_here": ["course_lib 준비 완료", "픽셀 값의 범위 [0.0, 1.0]", "✔ [00-neuron] 여러분의 뉴런은",
@@ -44,6 +49,10 @@ KOREAN_OUTPUT = {
     "02_activation_functions": ["20 개의 활성화 함수: identity", "평행 이동이 아닙니다", "tanh가 영점 중심인 쪽입니다",
                                 "ReLU 시험 정확도: 학습률 0.001 →", "왼쪽에 기울기가 있는 활성화 함수는 모두 ReLU(",
                                 "α가 약 0이나 그 아래로 무너진 것입니다", "✔ [02-leaky-relu]", "탐색기: "],
+    "04_optimizers": ["모멘텀, 두 표기법, 100스텝: 두 경로의 최대 차이", "조건수 25, 2/λ_max = 0.080",
+                      "SGD의 η = 0.002는 출발점의 국소 한계보다 큽니다", "적응적 방법 6개 중",
+                      "개가 일정한 η보다 낮게 끝납니다", "AdamW의 조용한 가중치는 정확히 이 비율로 줄어듭니다",
+                      "스텝째에 y의 유효 η가 x의 유효 η를 넘어섭니다", "✔ [04-first-to-reach]"],
 }
 
 
