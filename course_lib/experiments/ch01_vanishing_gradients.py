@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from course_lib import activations, data, diagnostics, initializers
+from course_lib.i18n import N_
 from course_lib.network import MLP
 
 
@@ -85,7 +86,7 @@ def skip_gradient_norms(depth: int = 10, activation: str = "sigmoid", init: str 
     sizes = [784] + [width] * (depth - 1) + [10]
     return {label: diagnostics.gradient_norms(ResidualMLP(sizes, activation=activation, init=init,
                                                           residual=res, seed=seed), x, t)
-            for label, res in (("plain", False), ("with skips", True))}
+            for label, res in ((N_("plain"), False), (N_("with skips"), True))}
 
 
 def clip_by_value(grads, c: float):

@@ -6,18 +6,20 @@ import numpy as np
 
 from course_lib import diagnostics, initializers, optimizers
 from course_lib._validate import positive_int
+from course_lib.i18n import N_
 
 
 #: The explorer's initialisations: label -> an initializer name, or a function n -> std of a normal
 #: (n = width = fan_in = fan_out). The two "✘" entries are the wrong formulas of the notes.
+#: The labels are the values code looks up; the explorer shows their translation, _(label).
 INIT_CHOICES = {
-    "std 1": lambda n: 1.0,
-    "std 0.01": lambda n: 0.01,
-    "LeCun: 1/√n_in": "lecun_normal",
-    "Xavier/Glorot: √(2/(n_in+n_out))": "glorot_normal",
-    "He: √(2/n_in)": "he_normal",
-    "✘ He as in the notes: 2/√n": lambda n: 2.0 / np.sqrt(n),
-    "✘ Glorot as in the notes: √(3/(n_in+n_out))": lambda n: np.sqrt(3.0 / (2 * n)),
+    N_("std 1"): lambda n: 1.0,
+    N_("std 0.01"): lambda n: 0.01,
+    N_("LeCun: 1/√n_in"): "lecun_normal",
+    N_("Xavier/Glorot: √(2/(n_in+n_out))"): "glorot_normal",
+    N_("He: √(2/n_in)"): "he_normal",
+    N_("✘ He as in the notes: 2/√n"): lambda n: 2.0 / np.sqrt(n),
+    N_("✘ Glorot as in the notes: √(3/(n_in+n_out))"): lambda n: np.sqrt(3.0 / (2 * n)),
 }
 
 
@@ -63,7 +65,7 @@ def shown_layers(depth: int, panels: int = 5):
 #: The symmetry experiment's starting points (2-16-16-2 tanh net): every weight equal, only the
 #: first layer equal (the outgoing weights random), all random (Xavier); and random weights with
 #: random instead of zero biases.
-SYMMETRY_CASES = ("all weights 0.5", "only W1 equal", "random (Xavier)", "random W, random b")
+SYMMETRY_CASES = (N_("all weights 0.5"), N_("only W1 equal"), N_("random (Xavier)"), N_("random W, random b"))
 
 
 def symmetry_run(case, x, t, steps=2000, lr=0.1, batch_size=30, seed=0):

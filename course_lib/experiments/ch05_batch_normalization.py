@@ -20,6 +20,7 @@ import numpy as np
 
 from course_lib import data, optimizers
 from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib.i18n import N_
 from course_lib.layers import BatchNorm, fold_batchnorm
 from course_lib.network import MLP
 from course_lib.experiments._shared import notes_mlp_sizes, train_surviving
@@ -114,10 +115,10 @@ def weight_scale_grid(x, t, scales, *, labels=None, sizes=DEPTH5, lr=0.01, epoch
     scales = np.asarray(scales, dtype=np.float64).ravel()
     if scales.size == 0 or np.any(~np.isfinite(scales)) or np.any(scales <= 0):
         raise ValueError(f"scales must be positive standard deviations, e.g. np.logspace(0, -4, 16); got {scales}")
-    labels = {"no BN": False, "BN": True} if labels is None else dict(labels)
+    labels = {N_("no BN"): False, N_("BN"): True} if labels is None else dict(labels)
     curves = {name: [] for name in labels}
     diverged = {name: [] for name in labels}
-    with progress_bar(total=scales.size * len(labels), desc="weight-scale grid", enabled=progress) as bar:
+    with progress_bar(total=scales.size * len(labels), desc=N_("weight-scale grid"), enabled=progress) as bar:
         for std in scales:
             for name, option in labels.items():
                 _, hist = train_run(x, t, batchnorm=option, init=float(std), lr=lr, epochs=epochs,
@@ -199,10 +200,10 @@ def learning_rate_sweep(x, t, lrs, *, labels=None, init="he_normal", epochs=5, b
     lrs = np.asarray(lrs, dtype=np.float64).ravel()
     if lrs.size == 0 or np.any(~np.isfinite(lrs)) or np.any(lrs <= 0):
         raise ValueError(f"lrs must be positive learning rates, e.g. [0.01, 0.1, 1.0]; got {lrs}")
-    labels = {"no BN": False, "BN": True} if labels is None else dict(labels)
+    labels = {N_("no BN"): False, N_("BN"): True} if labels is None else dict(labels)
     final = {name: [] for name in labels}
     diverged = {name: [] for name in labels}
-    with progress_bar(total=lrs.size * len(labels), desc="learning-rate sweep", enabled=progress) as bar:
+    with progress_bar(total=lrs.size * len(labels), desc=N_("learning-rate sweep"), enabled=progress) as bar:
         for lr in lrs:
             for name, option in labels.items():
                 _, hist = train_run(x, t, batchnorm=option, init=init, lr=float(lr), epochs=epochs,
@@ -216,7 +217,7 @@ def learning_rate_sweep(x, t, lrs, *, labels=None, init="he_normal", epochs=5, b
 
 
 #: The normalisations ``normalization_runs`` compares: name -> MLP keywords.
-NORMALIZATIONS = {"BN": {"batchnorm": True}, "LayerNorm": {"batchnorm": False, "layernorm": True}}
+NORMALIZATIONS = {N_("BN"): {"batchnorm": True}, N_("LayerNorm"): {"batchnorm": False, "layernorm": True}}
 
 
 def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerNorm"), lr=0.01, epochs=1,
@@ -263,7 +264,7 @@ def folded_network(net):
 def _bn_runs_cached(log10_std, log10_lr, n, epochs, batch_size, seed):
     (x, t), _ = data.load_mnist()
     runs = {}
-    for name, option in (("no BN", False), ("BN", True)):
+    for name, option in ((N_("no BN"), False), (N_("BN"), True)):
         _, runs[name] = train_run(x[:n], t[:n], batchnorm=option, init=10.0 ** log10_std,
                                             lr=10.0 ** log10_lr, epochs=epochs, batch_size=batch_size,
                                             seed=seed)
