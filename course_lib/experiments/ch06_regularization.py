@@ -62,9 +62,10 @@ def early_stopping_run(x, t, x_val, t_val, sizes, *, lr=0.1, epochs=200, patienc
     val_loss_best_epoch  the epoch of the lowest validation loss
     """
     if x_val is None or t_val is None or len(x_val) == 0:
-        raise ValueError("early stopping needs a validation set (x_val, t_val) split off the training data")
+        raise ValueError(_("early stopping needs a validation set (x_val, t_val) split off the training data"))
     if not isinstance(patience, (int, np.integer)) or patience < 1:
-        raise ValueError(f"patience must be a positive integer (epochs without improvement), got {patience!r}")
+        raise ValueError(_("patience must be a positive integer (epochs without improvement), got "
+                           "{patience!r}").format(patience=patience))
     net = MLP(list(sizes), seed=seed)
     per_epoch = len(x) // min(batch_size, len(x))
     val_loss = [net.loss(x_val, t_val)]
