@@ -221,3 +221,18 @@ def test_argument_errors_speak_korean_with_the_same_numbers():
     with pytest.raises(TypeError, match=r"batch_size must be a whole number, got 100\.0: write batch_size=100 "
                                         r"\(rows per update, e\.g\. 100\)"):
         training.TrainSettings(steps=1, batch_size=100.0)
+
+
+def test_experiment_errors_speak_korean_even_where_a_function_uses_a_throwaway_underscore():
+    from course_lib.experiments import (ch02_activation_functions as ch02, ch03_weight_initialization as ch03,
+                                        ch05_batch_normalization as ch05)
+    i18n.set_language("ko")
+    with pytest.raises(ValueError, match=r"알 수 없는 초기화 'std 2'입니다\. \['std 1', 'std 0\.01'"):
+        ch03.init_weight_std("std 2")
+    with pytest.raises(ValueError, match=r"steps는 양의 정수여야 하는데 0이\(가\) 왔습니다"):
+        ch02.positive_input_path(True, steps=0)             # its loop variable is _
+    with pytest.raises(ValueError, match=r"lrs는 양의 학습률이어야 합니다"):
+        ch05.learning_rate_sweep(np.zeros((2, 784)), np.zeros(2, int), [-1.0])
+    i18n.set_language("en")
+    with pytest.raises(ValueError, match=r"^steps must be a positive integer, got 0$"):
+        ch02.positive_input_path(True, steps=0)
