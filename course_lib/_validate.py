@@ -12,6 +12,8 @@ import numbers
 
 import numpy as np
 
+from course_lib.i18n import gettext as _, ngettext
+
 __all__ = ["is_number", "number", "positive_int", "positive_float", "nonnegative_float",
            "optional", "all_finite", "finite_array", "describe_nonfinite"]
 
@@ -23,9 +25,11 @@ def is_number(value):
 
 def _type_hint(name, value):
     if isinstance(value, str):
-        return (f"{name} must be a number, got the string {value!r}: write {name}={value.strip()} "
-                f"without quotes (or convert with float(...) / int(...))")
-    return f"{name} must be a number, got {type(value).__name__} {value!r}"
+        return _("{name} must be a number, got the string {value!r}: write {name}={bare} "
+                 "without quotes (or convert with float(...) / int(...))").format(
+                   name=name, value=value, bare=value.strip())
+    return _("{name} must be a number, got {kind} {value!r}").format(name=name, kind=type(value).__name__,
+                                                                    value=value)
 
 
 def number(name, value, hint=""):
@@ -34,7 +38,7 @@ def number(name, value, hint=""):
         raise TypeError(_type_hint(name, value) + hint)
     value = float(value)
     if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}{hint}")
+        raise ValueError(_("{name} must be a finite number, got {value}").format(name=name, value=value) + hint)
     return value
 
 
@@ -42,11 +46,14 @@ def positive_int(name, value, hint=""):
     """``value`` as an int >= 1 (bools and floats are refused, e.g. batch_size=100.0 or True)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         if is_number(value) and float(value).is_integer():
-            raise TypeError(f"{name} must be a whole number, got {value!r}: write {name}={int(value)}{hint}")
+            raise TypeError(_("{name} must be a whole number, got {value!r}: write {name}={whole}").format(
+                name=name, value=value, whole=int(value)) + hint)
         raise TypeError((_type_hint(name, value) if not is_number(value)
-                         else f"{name} must be a positive integer, got {value!r}") + hint)
+                         else _("{name} must be a positive integer, got {value!r}").format(name=name, value=value))
+                        + hint)
     if value < 1:
-        raise ValueError(f"{name} must be a positive integer (1 or more), got {value}{hint}")
+        raise ValueError(_("{name} must be a positive integer (1 or more), got {value}").format(name=name, value=value)
+                         + hint)
     return int(value)
 
 
@@ -54,7 +61,7 @@ def positive_float(name, value, hint=""):
     """``value`` as a finite float > 0."""
     value = number(name, value, hint)
     if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value:g}{hint}")
+        raise ValueError(_("{name} must be > 0, got {value:g}").format(name=name, value=value) + hint)
     return value
 
 
@@ -62,7 +69,7 @@ def nonnegative_float(name, value, hint=""):
     """``value`` as a finite float >= 0."""
     value = number(name, value, hint)
     if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value:g}{hint}")
+        raise ValueError(_("{name} must be >= 0, got {value:g}").format(name=name, value=value) + hint)
     return value
 
 
@@ -90,32 +97,35 @@ def all_finite(a):
 
 def _first(indices, k=5):
     shown = ", ".join(str(int(i)) for i in indices[:k])
-    return shown + (f", … ({len(indices)} in all)" if len(indices) > k else "")
+    return shown + (_(", … ({n} in all)").format(n=len(indices)) if len(indices) > k else "")
 
 
 def describe_nonfinite(a):
     """'NaN in row 3, column 2' style text for the entries of ``a`` that are not finite."""
     a = np.asarray(a)
     bad = ~np.isfinite(a)
-    kinds = " and ".join(k for k, m in (("NaN", np.isnan(a)), ("inf", np.isinf(a))) if m.any())
+    kinds = _(" and ").join(k for k, m in (("NaN", np.isnan(a)), ("inf", np.isinf(a))) if m.any())
     if a.ndim == 2:
         rows, cols = np.flatnonzero(bad.any(axis=1)), np.flatnonzero(bad.any(axis=0))
         n = int(bad.sum())
-        return (f"{kinds} in {n} entr{'y' if n == 1 else 'ies'}: row{'s' if len(rows) > 1 else ''} {_first(rows)}; "
-                f"column{'s' if len(cols) > 1 else ''} {_first(cols)}")
-    return f"{kinds} in {bad.sum()} of {a.size} entries (flat positions {_first(np.flatnonzero(bad))})"
+        return (ngettext("{kinds} in {n} entry", "{kinds} in {n} entries", n).format(kinds=kinds, n=n) + ": "
+                + ngettext("row {rows}", "rows {rows}", len(rows)).format(rows=_first(rows)) + "; "
+                + ngettext("column {cols}", "columns {cols}", len(cols)).format(cols=_first(cols)))
+    return _("{kinds} in {bad} of {size} entries (flat positions {where})").format(
+        kinds=kinds, bad=bad.sum(), size=a.size, where=_first(np.flatnonzero(bad)))
 
 
 def finite_array(name, x, fix=""):
     """``x`` as an array (lists are converted); ValueError naming the rows and columns of NaN/inf."""
     x = np.asarray(x)
     if x.dtype.kind in "US":
-        raise TypeError(f"{name} holds strings (dtype {x.dtype}); convert it to numbers first, "
-                        f"e.g. {name} = {name}.astype(np.float32)")
+        raise TypeError(_("{name} holds strings (dtype {dtype}); convert it to numbers first, "
+                          "e.g. {name} = {name}.astype(np.float32)").format(name=name, dtype=x.dtype))
     if x.dtype == object:
-        raise TypeError(f"{name} must be an array of numbers, got an object array (mixed or ragged "
-                        f"rows?); build it with np.array(..., dtype=np.float32)")
+        raise TypeError(_("{name} must be an array of numbers, got an object array (mixed or ragged "
+                          "rows?); build it with np.array(..., dtype=np.float32)").format(name=name))
     if not all_finite(x):
-        raise ValueError(f"{name} has {describe_nonfinite(x)}. "
-                         + (fix or f"Clean or drop those rows first, e.g. keep = np.isfinite({name}).all(axis=1)."))
+        raise ValueError(_("{name} has {what}.").format(name=name, what=describe_nonfinite(x)) + " "
+                         + (fix or _("Clean or drop those rows first, e.g. keep = np.isfinite({name}).all(axis=1)."
+                                     ).format(name=name)))
     return x

@@ -106,7 +106,7 @@ def load_mnist(full=False, one_hot=False, dtype=np.float32, path=None, download=
     get = dataclasses.replace(get, **download_keywords)
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
-        raise TypeError(f"dtype must be a float type such as np.float32, not {dtype}")
+        raise TypeError(_("dtype must be a float type such as np.float32, not {dtype}").format(dtype=dtype))
     if full:
         folder = _cache_folder(get.cache_dir)
         key = ("full", str(folder))
@@ -163,11 +163,12 @@ def _load_sample(file):
     try:
         archive = np.load(file, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise bad(f"it holds a single {type(archive).__name__}, not an .npz archive of {list(SAMPLE_KEYS)}")
+            raise bad(_("it holds a single {kind}, not an .npz archive of {keys}").format(
+                kind=type(archive).__name__, keys=list(SAMPLE_KEYS)))
         with archive:
             missing = [k for k in SAMPLE_KEYS if k not in archive.files]
             if missing:
-                raise bad(f"keys {missing} are missing (found {sorted(archive.files)})")
+                raise bad(_("keys {missing} are missing (found {found})").format(missing=missing, found=sorted(archive.files)))
             arrays = [archive[k] for k in SAMPLE_KEYS]
     except DataError:
         raise
@@ -175,19 +176,21 @@ def _load_sample(file):
         if "pickle" in str(e):
             # numpy's own text suggests allow_pickle=True; unpickling a file can run any code,
             # so say what the file is and how to restore it, never how to unpickle it.
-            raise bad("it holds pickled Python objects (object arrays), which the course never "
-                      "loads because unpickling can run arbitrary code") from None
+            raise bad(_("it holds pickled Python objects (object arrays), which the course never "
+                        "loads because unpickling can run arbitrary code")) from None
         raise bad(f"{type(e).__name__}: {e}") from None
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as e:
         raise bad(f"{type(e).__name__}: {e}") from None
     for i in (0, 2):
         x, t, name = arrays[i], arrays[i + 1], SAMPLE_KEYS[i]
         if x.dtype != np.uint8 or x.ndim != 2 or x.shape[1] != 784 or len(x) == 0:
-            raise bad(f"{name} should be uint8 (N, 784), got {x.dtype} {x.shape}")
+            raise bad(_("{name} should be uint8 (N, 784), got {dtype} {shape}").format(name=name, dtype=x.dtype, shape=x.shape))
         if t.dtype.kind not in "iu" or t.shape != (len(x),):
-            raise bad(f"{SAMPLE_KEYS[i + 1]} should be integer ({len(x)},), got {t.dtype} {t.shape}")
+            raise bad(_("{name} should be integer ({n},), got {dtype} {shape}").format(
+                name=SAMPLE_KEYS[i + 1], n=len(x), dtype=t.dtype, shape=t.shape))
         if t.min() < 0 or t.max() > 9:
-            raise bad(f"{SAMPLE_KEYS[i + 1]} has labels outside 0..9 ({t.min()}..{t.max()})")
+            raise bad(_("{name} has labels outside 0..9 ({low}..{high})").format(name=SAMPLE_KEYS[i + 1], low=t.min(),
+                                                                             high=t.max()))
     return tuple(arrays)
 
 
@@ -198,8 +201,9 @@ def _cache_folder(cache_dir):
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise DataError(f"Cannot create the MNIST cache directory {folder} ({e}). "
-                        f"Pass cache_dir=... or set {CACHE_ENV} to a writable directory.") from None
+        raise DataError(_("Cannot create the MNIST cache directory {folder} ({err}). "
+                          "Pass cache_dir=... or set {env} to a writable directory.").format(
+                            folder=folder, err=e, env=CACHE_ENV)) from None
     return folder
 
 
@@ -212,8 +216,10 @@ def _load_full(folder, timeout, mirrors, progress, checksums):
     t_test = _read_idx(files["t10k-labels-idx1-ubyte.gz"], 2049)
     for x, t, split in ((x_train, t_train, "train"), (x_test, t_test, "t10k")):
         if len(x) != len(t) or t.max(initial=0) > 9:
-            raise DataError(f"MNIST {split}: {len(x)} images but {len(t)} labels "
-                            f"(labels {t.min(initial=0)}..{t.max(initial=0)}); delete {folder} and retry.")
+            raise DataError(_("MNIST {split}: {images} images but {labels} labels "
+                              "(labels {low}..{high}); delete {folder} and retry.").format(
+                                split=split, images=len(x), labels=len(t), low=t.min(initial=0),
+                                high=t.max(initial=0), folder=folder))
     return x_train, t_train, x_test, t_test
 
 
@@ -242,9 +248,10 @@ def _fetch(name, folder, timeout, mirrors, progress, checksum):
         except (OSError, ValueError, http.client.HTTPException, DataError) as e:   # URLError is an OSError
             why = e.reason if type(e) is urllib.error.URLError else e
             failures.append(f"  {url}: {type(why).__name__}: {why}")
-    raise DataError(f"Could not download {name}; every mirror failed:\n" + "\n".join(failures) +
-                    "\nCheck your internet connection (or pass mirrors=[...]). The bundled sample, "
-                    "load_mnist() without full=True, needs no download.")
+    raise DataError(_("Could not download {name}; every mirror failed:").format(name=name) + "\n"
+                    + "\n".join(failures) + "\n"
+                    + _("Check your internet connection (or pass mirrors=[...]). The bundled sample, "
+                        "load_mnist() without full=True, needs no download."))
 
 
 def _download(url, dest, sha, size, timeout, progress):
@@ -265,21 +272,22 @@ def _download(url, dest, sha, size, timeout, progress):
                     _socket_timeout(response, left)
                     block = read(_CHUNK)
                 except TimeoutError:
-                    raise TimeoutError(f"timed out: timeout={timeout} s is a deadline for the whole "
-                                       f"file and {got} of {size} bytes had arrived; pass a larger "
-                                       "timeout=... for a slow connection") from None
+                    raise TimeoutError(_("timed out: timeout={timeout} s is a deadline for the whole "
+                                         "file and {got} of {size} bytes had arrived; pass a larger "
+                                         "timeout=... for a slow connection").format(
+                                           timeout=timeout, got=got, size=size)) from None
                 if not block:
                     break
                 got += len(block)
                 if got > size:
-                    raise DataError(f"more than the expected {size} bytes")
+                    raise DataError(_("more than the expected {size} bytes").format(size=size))
                 h.update(block)
                 out.write(block)
                 bar.update(len(block))
         if got != size:
-            raise DataError(f"got {got} bytes, expected {size}")
+            raise DataError(_("got {got} bytes, expected {size}").format(got=got, size=size))
         if h.hexdigest() != sha:
-            raise DataError(f"SHA-256 {h.hexdigest()} does not match the expected {sha}")
+            raise DataError(_("SHA-256 {found} does not match the expected {sha}").format(found=h.hexdigest(), sha=sha))
         mask = os.umask(0o022)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)      # as open() would; mkstemp's 0600 hides a shared cache
@@ -304,18 +312,19 @@ def _read_idx(file, magic):
         with gzip.open(file, "rb") as f:
             raw = f.read()
     except (OSError, EOFError, zlib.error) as e:
-        raise DataError(f"{file} is not a valid gzip file ({e}); delete it and retry.") from None
+        raise DataError(_("{file} is not a valid gzip file ({err}); delete it and retry.").format(file=file, err=e)) from None
     header = 16 if magic == 2051 else 8
     if len(raw) < header:
-        raise DataError(f"{file} is too short for an IDX header ({len(raw)} bytes).")
+        raise DataError(_("{file} is too short for an IDX header ({n} bytes).").format(file=file, n=len(raw)))
     found, n = struct.unpack(">II", raw[:8])
     if found != magic:
-        raise DataError(f"{file} has IDX magic number {found}, expected {magic} "
-                        f"({'images' if magic == 2051 else 'labels'}).")
+        raise DataError((_("{file} has IDX magic number {found}, expected {magic} (images).") if magic == 2051 else
+                         _("{file} has IDX magic number {found}, expected {magic} (labels).")).format(
+                           file=file, found=found, magic=magic))
     shape = (n, *struct.unpack(">II", raw[8:16])) if magic == 2051 else (n,)
     if shape[1:] not in ((28, 28), ()) or len(raw) != header + int(np.prod(shape)):
-        raise DataError(f"{file}: header says shape {shape} but it holds {len(raw) - header} bytes "
-                        "of data (expected 28x28 images).")
+        raise DataError(_("{file}: header says shape {shape} but it holds {n} bytes "
+                          "of data (expected 28x28 images).").format(file=file, shape=shape, n=len(raw) - header))
     data = np.frombuffer(raw, dtype=np.uint8, offset=header)
     return data.reshape(n, 784) if magic == 2051 else data.copy()
 
@@ -324,9 +333,9 @@ def _read_idx(file, magic):
 
 def _check(n, noise, min_n):
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < min_n:
-        raise ValueError(f"n must be an int >= {min_n} (at least one point a class), got {n!r}")
+        raise ValueError(_("n must be an int >= {low} (at least one point a class), got {value!r}").format(low=min_n, value=n))
     if not isinstance(noise, (int, float, np.number)) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+        raise ValueError(_("noise must be a finite number >= 0, got {value!r}").format(value=noise))
 
 
 def _split(n, classes):
@@ -348,7 +357,7 @@ def make_spirals(n=300, classes=3, noise=0.2, seed=0):
     Returns x float32 (n, 2), t int64 (n,), shuffled.
     """
     if not isinstance(classes, (int, np.integer)) or isinstance(classes, bool) or classes < 2:
-        raise ValueError(f"classes must be an int >= 2, got {classes!r}")
+        raise ValueError(_("classes must be an int >= 2, got {value!r}").format(value=classes))
     _check(n, noise, classes)
     rng = generator(seed)
     parts = []
@@ -383,7 +392,7 @@ def make_circles(n=300, noise=0.05, factor=0.5, seed=0):
     """
     _check(n, noise, 2)
     if not isinstance(factor, (int, float, np.number)) or not 0 < factor < 1:
-        raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1), got {factor!r}")
+        raise ValueError(_("factor (inner radius / outer radius) must be in (0, 1), got {value!r}").format(value=factor))
     rng = generator(seed)
     parts = []
     for k, (m, r) in enumerate(zip(_split(n, 2), (1.0, factor))):

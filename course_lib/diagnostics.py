@@ -12,6 +12,7 @@ import numpy as np
 
 from . import activations, initializers
 from ._validate import optional, positive_float, positive_int
+from .i18n import gettext as _
 
 __all__ = ["layer_stats", "forward_activations", "dead_fraction", "saturated_fraction", "gradient_norms"]
 
@@ -51,8 +52,8 @@ def layer_stats(net, x, t, lr=None):
     update_ratio        ‖η ∂L/∂W_l‖ / ‖W_l‖ — the SGD step relative to the weights
                         (≈ 1e-3 is healthy; ≫ 1e-2 too fast, ≪ 1e-4 too slow); None if lr is None
     """
-    lr = optional(positive_float, "lr", lr, " (the learning rate of the update:weight ratio, or None)")
-    _, grads, records = net.recorded_pass(x, t)
+    lr = optional(positive_float, "lr", lr, _(" (the learning rate of the update:weight ratio, or None)"))
+    _loss, grads, records = net.recorded_pass(x, t)
     stats = []
     for l, rec in enumerate(records, start=1):
         W = net.params[f"W{l}"]
@@ -80,11 +81,11 @@ def dead_fraction(net, x, batch_size=2000):
     """Per hidden layer, the share of ReLU units whose output is 0 for every row of ``x``
     (inference mode).  A dead unit has zero gradient for every input, so it stays dead."""
     if _act_name(net.activation) not in DYING:
-        raise ValueError(f"dead units are defined for ReLU-like activations {DYING}, "
-                         f"not {_act_name(net.activation)!r}")
+        raise ValueError(_("dead units are defined for ReLU-like activations {names}, not {name!r}").format(
+            names=DYING, name=_act_name(net.activation)))
     batch_size = positive_int("batch_size", batch_size)
     if len(x) == 0:
-        raise ValueError("x is empty: dead units are counted over at least one input row")
+        raise ValueError(_("x is empty: dead units are counted over at least one input row"))
     was = net.recording
     net.recording = True
     alive = None
@@ -108,7 +109,7 @@ def forward_activations(activation="sigmoid", init="normal", depth=5, width=100,
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((n, width)).astype(np.float32)
     out = []
-    for _ in range(depth):
+    for _layer in range(depth):
         a = act(a @ make(width, width, rng))
         out.append(a)
     return out

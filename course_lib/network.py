@@ -20,6 +20,7 @@ import numpy as np
 
 from . import activations, initializers, layers, regularization
 from ._validate import all_finite, describe_nonfinite, finite_array, is_number, nonnegative_float, positive_int
+from .i18n import gettext as _
 
 __all__ = ["MLP"]
 
@@ -40,50 +41,54 @@ def _check_init_signature(init):
         signature.bind(1, 1, None)
     except TypeError:
         name = getattr(init, "__name__", repr(init))
-        raise TypeError(f"init: an initializer is called as init(fan_in, fan_out, rng) and returns "
-                        f"the (fan_in, fan_out) weights, but {name}{signature} cannot take those three "
-                        f"arguments. Write e.g. lambda fan_in, fan_out, rng: rng.normal(0, 0.01, "
-                        f"(fan_in, fan_out)), or pass a name such as 'he_normal'") from None
+        raise TypeError(_("init: an initializer is called as init(fan_in, fan_out, rng) and returns "
+                          "the (fan_in, fan_out) weights, but {name}{signature} cannot take those three "
+                          "arguments. Write e.g. lambda fan_in, fan_out, rng: rng.normal(0, 0.01, "
+                          "(fan_in, fan_out)), or pass a name such as 'he_normal'").format(
+                            name=name, signature=signature)) from None
 
 
 def _initial_weights(init_fn, fan_in, fan_out, rng, dtype, layer):
     """W = init_fn(fan_in, fan_out, rng), checked: an array of shape (fan_in, fan_out), all finite."""
     W = init_fn(fan_in, fan_out, rng)
     if W is None:
-        raise ValueError(f"init returned None for layer {layer}: the initializer must return the "
-                         f"weights (a forgotten return?)")
+        raise ValueError(_("init returned None for layer {layer}: the initializer must return the "
+                           "weights (a forgotten return?)").format(layer=layer))
     W = np.asarray(W, dtype=dtype)
     if W.shape != (fan_in, fan_out):
-        raise ValueError(f"init returned weights of shape {W.shape} for layer {layer}; "
-                         f"expected (fan_in, fan_out) = {(fan_in, fan_out)}")
+        raise ValueError(_("init returned weights of shape {shape} for layer {layer}; "
+                           "expected (fan_in, fan_out) = {expected}").format(
+                             shape=W.shape, layer=layer, expected=(fan_in, fan_out)))
     if not all_finite(W):
-        raise ValueError(f"init returned weights with {describe_nonfinite(W)} for layer {layer}; "
-                         f"an initializer must give finite numbers (check its std or limit)")
+        raise ValueError(_("init returned weights with {what} for layer {layer}; "
+                           "an initializer must give finite numbers (check its std or limit)").format(
+                             what=describe_nonfinite(W), layer=layer))
     return W
 
 
 def _check_sizes(sizes):
     if isinstance(sizes, (int, np.integer)):
-        raise TypeError(f"sizes must be a list of layer sizes, e.g. MLP([784, 100, 10]); got the single "
-                        f"number {sizes}. Put all the sizes in one list: MLP({sizes}, 100, 10) passes "
-                        f"100 as the activation and 10 as init")
+        raise TypeError(_("sizes must be a list of layer sizes, e.g. MLP([784, 100, 10]); got the single "
+                          "number {sizes}. Put all the sizes in one list: MLP({sizes}, 100, 10) passes "
+                          "100 as the activation and 10 as init").format(sizes=sizes))
     try:
         sizes = list(sizes)
     except TypeError:
-        raise TypeError(f"sizes must be a list of layer sizes, e.g. [784, 100, 10]; got {sizes!r}") from None
+        raise TypeError(_("sizes must be a list of layer sizes, e.g. [784, 100, 10]; got {sizes!r}").format(
+            sizes=sizes)) from None
     if len(sizes) < 2 or any(isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1
                              for n in sizes):
-        raise ValueError(f"sizes must list at least an input and an output size, all positive "
-                         f"integers, e.g. [784, 100, 10]; got {sizes}")
+        raise ValueError(_("sizes must list at least an input and an output size, all positive "
+                           "integers, e.g. [784, 100, 10]; got {sizes}").format(sizes=sizes))
     return [int(n) for n in sizes]
 
 
 def _check_dtype(dtype):
     dtype = np.dtype(dtype)
     if not np.issubdtype(dtype, np.floating):
-        raise TypeError(f"dtype must be a floating-point type, np.float32 (fast) or np.float64 (for "
-                        f"gradient checks); got {dtype}, which would round the weights to "
-                        f"{'integers' if dtype.kind in 'iub' else dtype}")
+        raise TypeError(_("dtype must be a floating-point type, np.float32 (fast) or np.float64 (for "
+                          "gradient checks); got {dtype}, which would round the weights to {kind}").format(
+                            dtype=dtype, kind=_("integers") if dtype.kind in "iub" else dtype))
     return dtype
 
 
@@ -106,17 +111,18 @@ class MLP:
     def __init__(self, sizes, activation="relu", init="he_normal", batchnorm=False, dropout=0.0,
                  weight_decay=0.0, seed=0, dtype=np.float32, bn_momentum=0.9, layernorm=False):
         self.sizes, self.dtype = _check_sizes(sizes), _check_dtype(dtype)
-        self.weight_decay = nonnegative_float("weight_decay", weight_decay, " (λ, e.g. 1e-4; 0 turns it off)")
+        self.weight_decay = nonnegative_float("weight_decay", weight_decay, _(" (λ, e.g. 1e-4; 0 turns it off)"))
         if batchnorm not in (False, True, "before", "after"):
-            raise ValueError(f"batchnorm must be False, True/'before' or 'after', got {batchnorm!r}")
+            raise ValueError(_("batchnorm must be False, True/'before' or 'after', got {value!r}").format(
+                value=batchnorm))
         self.batchnorm = "before" if batchnorm is True else batchnorm
         if not is_number(dropout) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout ratio must be a number in [0, 1) (the share of hidden units dropped, "
-                             f"e.g. 0.5), got {dropout!r}")
+            raise ValueError(_("dropout ratio must be a number in [0, 1) (the share of hidden units dropped, "
+                               "e.g. 0.5), got {value!r}").format(value=dropout))
         if layernorm not in (False, True) or (layernorm and self.batchnorm):
-            raise ValueError(f"layernorm must be True or False, and cannot be combined with batchnorm "
-                             f"(both would normalise the same layer); got layernorm={layernorm!r}, "
-                             f"batchnorm={batchnorm!r}")
+            raise ValueError(_("layernorm must be True or False, and cannot be combined with batchnorm "
+                               "(both would normalise the same layer); got layernorm={layernorm!r}, "
+                               "batchnorm={batchnorm!r}").format(layernorm=layernorm, batchnorm=batchnorm))
         self.layernorm = bool(layernorm)
         self.dropout = float(dropout)
         self.rng = np.random.default_rng(seed)
@@ -182,14 +188,16 @@ class MLP:
     def _as_input(self, x):
         x = np.asarray(x)
         if x.ndim == 1:
-            raise ValueError(f"input must be a batch of rows, shape (batch, {self.sizes[0]}); got a "
-                             f"single vector of shape {x.shape} — use x[None, :] or x.reshape(1, -1)")
+            raise ValueError(_("input must be a batch of rows, shape (batch, {n}); got a "
+                               "single vector of shape {shape} — use x[None, :] or x.reshape(1, -1)").format(
+                                 n=self.sizes[0], shape=x.shape))
         if x.ndim > 2:
-            raise ValueError(f"input must be 2-D, shape (batch, {self.sizes[0]}); got {x.shape}: "
-                             f"flatten images with x.reshape(len(x), -1)")
+            raise ValueError(_("input must be 2-D, shape (batch, {n}); got {shape}: "
+                               "flatten images with x.reshape(len(x), -1)").format(n=self.sizes[0], shape=x.shape))
         if x.ndim < 1 or len(x) == 0:
-            raise ValueError(f"x is an empty batch (shape {x.shape}): loss, gradient and accuracy need at "
-                             f"least one row of shape ({self.sizes[0]},); check the slice or the data split")
+            raise ValueError(_("x is an empty batch (shape {shape}): loss, gradient and accuracy need at "
+                               "least one row of shape ({n},); check the slice or the data split").format(
+                                 shape=x.shape, n=self.sizes[0]))
         if x.dtype.kind not in "fiub":
             finite_array("x", x)                       # strings, objects: a TypeError that says so
         self._check_params()
@@ -202,7 +210,8 @@ class MLP:
         x W1 + b1: a NaN or inf in a row of x makes every unit of that row NaN or inf
         (inf·0 is NaN), so ``first`` is finite whenever x is (only then is x searched)."""
         if x.shape[1] <= first.shape[1] or not all_finite(first):
-            finite_array("x", x, "Clean or drop those rows first, e.g. keep = np.isfinite(x).all(axis=1).")
+            finite_array("x", x, _("Clean or drop those rows first, e.g. keep = np.isfinite({name}).all(axis=1)."
+                                   ).format(name="x"))
 
     def _check_params(self):
         """Every parameter still an array of the shape the layer sizes need (it may have been replaced)."""
@@ -211,15 +220,16 @@ class MLP:
             if isinstance(p, np.ndarray) and p.shape == shape and p.dtype.kind == "f":
                 continue
             if p is None:
-                raise ValueError(f"net.params[{key!r}] is missing; the network needs all of "
-                               f"{', '.join(self._shapes)}")
-            what = (f"has shape {np.shape(p)} now" if np.shape(p) != shape else
-                    f"is a {type(p).__name__}" if not isinstance(p, np.ndarray) else f"has dtype {p.dtype}")
+                raise ValueError(_("net.params[{key!r}] is missing; the network needs all of {names}").format(
+                    key=key, names=", ".join(self._shapes)))
+            what = (_("has shape {shape} now").format(shape=np.shape(p)) if np.shape(p) != shape else
+                    _("is a {kind}").format(kind=type(p).__name__) if not isinstance(p, np.ndarray)
+                    else _("has dtype {dtype}").format(dtype=p.dtype))
             layer = "".join(c for c in key if c.isdigit())          # W1, b1, gamma1, ... -> 1
-            raise ValueError(f"net.params[{key!r}] {what}, but layer {layer} of the network built as {self!r} "
-                             f"needs a floating-point array of shape {shape}. Assign one of that shape, e.g. "
-                             f"net.params[{key!r}][...] = new_values, or build a new MLP with the sizes "
-                             f"you want")
+            raise ValueError(_("net.params[{key!r}] {what}, but layer {layer} of the network built as {net!r} "
+                               "needs a floating-point array of shape {shape}. Assign one of that shape, e.g. "
+                               "net.params[{key!r}][...] = new_values, or build a new MLP with the sizes "
+                               "you want").format(key=key, what=what, layer=layer, net=self, shape=shape))
 
     def predict(self, x, train=False):
         """Class scores s (before softmax), shape (batch, n_classes)."""
@@ -343,8 +353,8 @@ class ResidualMLP(MLP):
 
     def __init__(self, sizes, *args, residual=True, **kwargs):
         if not isinstance(residual, (bool, np.bool_)):
-            raise ValueError(f"residual must be True (skip connections) or False (a plain MLP), "
-                             f"got {residual!r}")
+            raise ValueError(_("residual must be True (skip connections) or False (a plain MLP), "
+                               "got {value!r}").format(value=residual))
         super().__init__(sizes, *args, **kwargs)
         self.residual = residual
         if residual:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .layers import softmax
 from ._validate import positive_int
+from .i18n import gettext as _
 
 __all__ = ["l2_penalty", "l2_gradient", "max_norm", "column_norms", "max_norm_constraint",
            "mc_dropout", "predictive_entropy", "l1_penalty", "l1_gradient", "soft_threshold",
@@ -23,7 +24,7 @@ __all__ = ["l2_penalty", "l2_gradient", "max_norm", "column_norms", "max_norm_co
 
 def _lam(lam):
     if not isinstance(lam, (int, float, np.number)) or isinstance(lam, bool) or not np.isfinite(lam) or lam < 0:
-        raise ValueError(f"λ (lam) must be a finite number >= 0, got {lam!r}")
+        raise ValueError(_("λ (lam) must be a finite number >= 0, got {value!r}").format(value=lam))
     return float(lam)
 
 
@@ -33,7 +34,7 @@ def _weights(weights):
     try:
         ws = list(weights)
     except TypeError:
-        raise TypeError("weights must be an array or a list of arrays, e.g. net.weights()") from None
+        raise TypeError(_("weights must be an array or a list of arrays, e.g. net.weights()")) from None
     return [np.asarray(w) for w in ws]
 
 
@@ -57,7 +58,7 @@ def column_norms(W):
     (W has shape (fan_in, fan_out))."""
     W = np.asarray(W)
     if W.ndim != 2:
-        raise ValueError(f"W must be a 2-D weight matrix (fan_in, fan_out), got shape {W.shape}")
+        raise ValueError(_("W must be a 2-D weight matrix (fan_in, fan_out), got shape {shape}").format(shape=W.shape))
     return np.sqrt(np.sum(np.square(W, dtype=np.float64), axis=0))
 
 
@@ -68,9 +69,9 @@ def max_norm(W, c):
     can grow beyond norm c (Srivastava et al. 2014 use c = 3 to 4). Returns W.
     """
     if not isinstance(c, (int, float, np.number)) or isinstance(c, bool) or not np.isfinite(c) or c <= 0:
-        raise ValueError(f"max-norm c must be a finite number > 0 (e.g. 3.0), got {c!r}")
+        raise ValueError(_("max-norm c must be a finite number > 0 (e.g. 3.0), got {value!r}").format(value=c))
     if not isinstance(W, np.ndarray) or not np.issubdtype(W.dtype, np.floating):
-        raise TypeError("W must be a floating-point numpy array (it is rescaled in place)")
+        raise TypeError(_("W must be a floating-point numpy array (it is rescaled in place)"))
     norms = column_norms(W)
     scale = np.minimum(1.0, c / np.maximum(norms, np.finfo(np.float64).tiny))
     W *= scale.astype(W.dtype)
@@ -96,7 +97,7 @@ def predictive_entropy(p):
     """H(p) = −Σ_k p_k log p_k for each row of probabilities p (0 log 0 = 0), in nats."""
     p = np.asarray(p, dtype=np.float64)
     if p.ndim != 2:
-        raise ValueError(f"p must be (N, classes) probabilities, got shape {p.shape}")
+        raise ValueError(_("p must be (N, classes) probabilities, got shape {shape}").format(shape=p.shape))
     with np.errstate(divide="ignore", invalid="ignore"):
         return -np.sum(np.where(p > 0, p * np.log(p), 0.0), axis=1)
 
@@ -109,10 +110,10 @@ def mc_dropout(net, x, samples=30):
     predictive entropy H(mean) per row, an uncertainty (0 = certain, log K = no idea).
     Batch-norm running statistics, if any, are left unchanged.
     """
-    samples = positive_int("samples", samples, " (e.g. 30)")
+    samples = positive_int("samples", samples, _(" (e.g. 30)"))
     keep = getattr(net, "preserving_statistics", None)
     total = None
-    for _ in range(samples):
+    for _sample in range(samples):
         if keep is not None:
             with keep():
                 s = net.predict(x, train=True)
@@ -145,9 +146,9 @@ def soft_threshold(W, threshold):
     """
     if not isinstance(threshold, (int, float, np.number)) or isinstance(threshold, bool) \
             or not np.isfinite(threshold) or threshold < 0:
-        raise ValueError(f"threshold τ must be a finite number >= 0, got {threshold!r}")
+        raise ValueError(_("threshold τ must be a finite number >= 0, got {value!r}").format(value=threshold))
     if not isinstance(W, np.ndarray) or not np.issubdtype(W.dtype, np.floating):
-        raise TypeError("W must be a floating-point numpy array (it is shrunk in place)")
+        raise TypeError(_("W must be a floating-point numpy array (it is shrunk in place)"))
     np.copyto(W, np.sign(W) * np.maximum(np.abs(W) - W.dtype.type(threshold), 0))
     return W
 
@@ -159,7 +160,7 @@ def l1_shrinkage(lam, lr, output_layer=True):
     jump back and forth across 0, it leaves them exactly at 0, so ``sparsity`` can count them."""
     lam = _lam(lam)
     if not isinstance(lr, (int, float, np.number)) or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be the optimizer's learning rate, a number > 0; got {lr!r}")
+        raise ValueError(_("lr must be the optimizer's learning rate, a number > 0; got {value!r}").format(value=lr))
     threshold = lam * float(lr)
 
     def shrink(step, net):
@@ -174,9 +175,9 @@ def l1_shrinkage(lam, lr, output_layer=True):
 def sparsity(weights, tol=0.0):
     """Share of weights with |w| ≤ tol (tol = 0: exactly zero) over one array or a list of arrays."""
     if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
+        raise ValueError(_("tol must be a finite number >= 0, got {value!r}").format(value=tol))
     ws = _weights(weights)
     total = sum(w.size for w in ws)
     if total == 0:
-        raise ValueError("weights holds no values")
+        raise ValueError(_("weights holds no values"))
     return sum(int(np.sum(np.abs(w) <= tol)) for w in ws) / total

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from course_lib._validate import positive_int
+from course_lib.i18n import N_, gettext as _
 from course_lib.seeding import generator     # seed: an int or a np.random.Generator
 from course_lib.training import minibatches, progress_bar
 
@@ -40,15 +41,17 @@ def validation_split(x, t, val_size=0.2, seed=0, stratify=True):
     x, t = np.asarray(x), np.asarray(t)
     n = len(x)
     if len(t) != n:
-        raise ValueError(f"x has {n} rows but t has {len(t)} labels")
+        raise ValueError(_("x has {rows} rows but t has {labels} labels").format(rows=n, labels=len(t)))
     if isinstance(val_size, (float, np.floating)) and 0 < val_size < 1:
         n_val = int(round(val_size * n))
     elif isinstance(val_size, (int, np.integer)) and not isinstance(val_size, bool) and 0 < val_size < n:
         n_val = int(val_size)
     else:
-        raise ValueError(f"val_size must be a fraction in (0, 1) or a row count in 1..{n - 1}, got {val_size!r}")
+        raise ValueError(_("val_size must be a fraction in (0, 1) or a row count in 1..{last}, got {value!r}").format(
+            last=n - 1, value=val_size))
     if not 0 < n_val < n:
-        raise ValueError(f"val_size={val_size!r} leaves {n_val} validation rows of {n}; both parts need rows")
+        raise ValueError(_("val_size={value!r} leaves {n_val} validation rows of {n}; both parts need rows").format(
+            value=val_size, n_val=n_val, n=n))
     rng = generator(seed)
     order = rng.permutation(n)
     if stratify and t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
@@ -68,9 +71,10 @@ def validation_split(x, t, val_size=0.2, seed=0, stratify=True):
 def _bounds(low, high, name="value"):
     for v in (low, high):
         if not isinstance(v, (int, float, np.number)) or isinstance(v, bool) or not np.isfinite(v) or v <= 0:
-            raise ValueError(f"{name}: log-uniform bounds must be finite numbers > 0, got ({low!r}, {high!r})")
+            raise ValueError(_("{name}: log-uniform bounds must be finite numbers > 0, got ({low!r}, {high!r})").format(
+                name=name, low=low, high=high))
     if not low < high:
-        raise ValueError(f"{name}: need low < high, got ({low!r}, {high!r})")
+        raise ValueError(_("{name}: need low < high, got ({low!r}, {high!r})").format(name=name, low=low, high=high))
     return float(low), float(high)
 
 
@@ -88,13 +92,14 @@ def log_uniform(low, high, size=None, seed=0):
 def search_space(space):
     """The search space ``{name: (low, high)}`` checked: a non-empty dict of pairs 0 < low < high."""
     if not isinstance(space, dict) or not space:
-        raise TypeError('space must be a dict name -> (low, high), e.g. {"lr": (1e-6, 1e-2)}')
+        raise TypeError(_('space must be a dict name -> (low, high), e.g. {"lr": (1e-6, 1e-2)}'))
     out = {}
     for name, b in space.items():
         try:
             low, high = b
         except (TypeError, ValueError):
-            raise ValueError(f"space[{name!r}] must be a pair (low, high), got {b!r}") from None
+            raise ValueError(_("space[{name!r}] must be a pair (low, high), got {value!r}").format(
+                name=name, value=b)) from None
         out[name] = _bounds(low, high, name)
     return out
 
@@ -102,7 +107,7 @@ def search_space(space):
 def random_configs(space, n, seed=0):
     """``n`` configurations, each hyperparameter log-uniform in its (low, high): a list of dicts."""
     space = search_space(space)
-    n = positive_int("n", n, " (the number of trials)")
+    n = positive_int("n", n, _(" (the number of trials)"))
     rng = generator(seed)
     values = {name: log_uniform(low, high, n, rng) for name, (low, high) in space.items()}
     return [{name: float(v[i]) for name, v in values.items()} for i in range(n)]
@@ -112,7 +117,7 @@ def grid_configs(space, per_axis):
     """Every combination of ``per_axis`` log-spaced values per hyperparameter (ends included):
     per_axis ** len(space) configurations, a list of dicts."""
     space = search_space(space)
-    per_axis = positive_int("per_axis", per_axis, " (values per hyperparameter)")
+    per_axis = positive_int("per_axis", per_axis, _(" (values per hyperparameter)"))
     axes = {name: np.logspace(math.log10(lo), math.log10(hi), per_axis) if per_axis > 1
             else np.array([math.sqrt(lo * hi)]) for name, (lo, hi) in space.items()}
     mesh = np.meshgrid(*axes.values(), indexing="ij")
@@ -128,7 +133,7 @@ def narrow_space(trials, names, top=5, key="val_acc", margin=0.5):
     """
     idx = _ranking(trials, key)[:top]
     if len(idx) == 0:
-        raise ValueError(f"no trial has a finite {key!r} to narrow the space around")
+        raise ValueError(_("no trial has a finite {key!r} to narrow the space around").format(key=key))
     out = {}
     for name in names:
         v = np.log10([trials[i][name] for i in idx])
@@ -138,7 +143,7 @@ def narrow_space(trials, names, top=5, key="val_acc", margin=0.5):
 
 # ---------------------------------------------------------------- running and ranking trials
 
-def run_trials(objective, configs, progress=True, desc="trials"):
+def run_trials(objective, configs, progress=True, desc=N_("trials")):
     """Call ``objective(**config)`` for every configuration, with a progress bar over the trials.
 
     ``objective`` returns a dict (e.g. val_acc, train_acc, history). Returns a
@@ -146,12 +151,13 @@ def run_trials(objective, configs, progress=True, desc="trials"):
     """
     configs = list(configs)
     if not callable(objective):
-        raise TypeError("objective must be a function objective(**config) -> dict of results")
+        raise TypeError(_("objective must be a function objective(**config) -> dict of results"))
     trials = []
     for config in progress_bar(configs, desc=desc, enabled=progress):
         result = objective(**config)
         if not isinstance(result, dict):
-            raise TypeError(f"objective must return a dict (e.g. {{'val_acc': 0.9}}), got {type(result).__name__}")
+            raise TypeError(_("objective must return a dict (e.g. {{'val_acc': 0.9}}), got {kind}").format(
+                kind=type(result).__name__))
         trials.append({**config, **result})
     return trials
 
@@ -172,13 +178,13 @@ def best_trial(trials, key="val_acc"):
     (diverged) trials; the first one wins a tie. Never rank by test accuracy: the test set
     must stay unseen until the one final measurement."""
     if key in ("test_acc", "test"):
-        raise ValueError("choosing by the test accuracy makes it a validation accuracy: the final test "
-                         "number would be optimistic. Rank by 'val_acc' and use the test set once, at the end.")
+        raise ValueError(_("choosing by the test accuracy makes it a validation accuracy: the final test "
+                           "number would be optimistic. Rank by 'val_acc' and use the test set once, at the end."))
     if not trials:
-        raise ValueError("no trials to choose from")
+        raise ValueError(_("no trials to choose from"))
     order = _ranking(trials, key)
     if len(order) == 0:
-        raise ValueError(f"no trial has a finite {key!r} (all diverged?)")
+        raise ValueError(_("no trial has a finite {key!r} (all diverged?)").format(key=key))
     return int(order[0])
 
 
@@ -208,7 +214,7 @@ def centred_grid_configs(space, per_axis):
     """
     space = search_space(space)
     if not isinstance(per_axis, (int, np.integer)) or isinstance(per_axis, bool) or per_axis < 1:
-        raise ValueError(f"per_axis must be a positive integer, got {per_axis!r}")
+        raise ValueError(_("per_axis must be a positive integer, got {value!r}").format(value=per_axis))
     axes = {}
     for name, (lo, hi) in space.items():
         a, b = math.log10(lo), math.log10(hi)
@@ -228,10 +234,11 @@ def extend_space(trials, space, names, top=5, key="val_acc", margin=0.5, extend=
     space = search_space(space)
     unknown = [n for n in names if n not in space]
     if unknown:
-        raise ValueError(f"names {unknown} are not in space (its names: {list(space)})")
+        raise ValueError(_("names {unknown} are not in space (its names: {names})").format(
+            unknown=unknown, names=list(space)))
     for label, value in (("margin", margin), ("extend", extend)):
         if not isinstance(value, (int, float, np.number)) or isinstance(value, bool) or not value >= 0:
-            raise ValueError(f"{label} must be a number of decades >= 0, got {value!r}")
+            raise ValueError(_("{name} must be a number of decades >= 0, got {value!r}").format(name=label, value=value))
     narrow = narrow_space(trials, names, top=top, key=key, margin=margin)
     out = {}
     for name in names:
@@ -257,9 +264,10 @@ def kfold_splits(x, t, k=5, seed=0, stratify=True):
     x, t = np.asarray(x), np.asarray(t)
     n = len(x)
     if len(t) != n:
-        raise ValueError(f"x has {n} rows but t has {len(t)} labels")
+        raise ValueError(_("x has {rows} rows but t has {labels} labels").format(rows=n, labels=len(t)))
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 2 <= k <= n:
-        raise ValueError(f"k (the number of folds) must be an integer in 2..{n} (the rows), got {k!r}")
+        raise ValueError(_("k (the number of folds) must be an integer in 2..{n} (the rows), got {value!r}").format(
+            n=n, value=k))
     rng = generator(seed)
     order = rng.permutation(n)
     if stratify and t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
@@ -278,8 +286,8 @@ def standard_error(scores):
     deviation (ddof = 1) of the k scores."""
     v = np.asarray(scores, dtype=np.float64).ravel()
     if v.size < 2 or not np.all(np.isfinite(v)):
-        raise ValueError(f"scores must hold at least 2 finite numbers, got {v.size} values"
-                         + ("" if np.all(np.isfinite(v)) else " with NaN or inf among them"))
+        raise ValueError(_("scores must hold at least 2 finite numbers, got {n} values").format(n=v.size)
+                         + ("" if np.all(np.isfinite(v)) else _(" with NaN or inf among them")))
     return float(v.std(ddof=1) / math.sqrt(v.size))
 
 
@@ -289,10 +297,10 @@ def rank_correlation(a, b):
     (diverged trials). +1: b grows whenever a does; 0: no monotone relation. Ties get their mean rank."""
     a, b = np.asarray(a, dtype=np.float64).ravel(), np.asarray(b, dtype=np.float64).ravel()
     if a.size != b.size:
-        raise ValueError(f"a and b need one value per trial, got {a.size} and {b.size}")
+        raise ValueError(_("a and b need one value per trial, got {a} and {b}").format(a=a.size, b=b.size))
     ok = np.isfinite(a) & np.isfinite(b)
     if ok.sum() < 3:
-        raise ValueError(f"need at least 3 pairs without NaN to rank, got {int(ok.sum())}")
+        raise ValueError(_("need at least 3 pairs without NaN to rank, got {n}").format(n=int(ok.sum())))
 
     def ranks(v):
         order = np.argsort(v, kind="stable")
@@ -306,7 +314,7 @@ def rank_correlation(a, b):
 
     ra, rb = ranks(a[ok]), ranks(b[ok])
     if ra.std() == 0 or rb.std() == 0:
-        raise ValueError("a or b is constant: a rank correlation needs values that vary")
+        raise ValueError(_("a or b is constant: a rank correlation needs values that vary"))
     return float(np.corrcoef(ra, rb)[0, 1])
 
 
@@ -331,7 +339,7 @@ def centred_mean(y, half_window):
 
 def _positive_int(name, value, low=1):
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        raise ValueError(_("{name} must be an integer >= {low}, got {value!r}").format(name=name, low=low, value=value))
     return int(value)
 
 
@@ -363,39 +371,40 @@ def lr_range_test(make_net, make_optimizer, x, t, lr_min=1e-5, lr_max=10.0, step
     """
     from . import optimizers
     if not callable(make_net):
-        raise TypeError("make_net must be a function with no arguments that returns a fresh network, "
-                        "e.g. lambda: MLP([784, 100, 10], seed=0)")
+        raise TypeError(_("make_net must be a function with no arguments that returns a fresh network, "
+                          "e.g. lambda: MLP([784, 100, 10], seed=0)"))
     if isinstance(make_optimizer, str):
         opt_name = make_optimizer
         optimizers.get(opt_name)                 # an unknown name fails here, naming close matches
         make_optimizer = lambda lr: optimizers.get(opt_name, lr=lr)   # noqa: E731
     if not callable(make_optimizer):
-        raise TypeError("make_optimizer must be a function lr -> optimizer, e.g. "
-                        "lambda lr: optimizers.get('sgd', lr=lr), or an optimizer name such as 'sgd'")
+        raise TypeError(_("make_optimizer must be a function lr -> optimizer, e.g. "
+                          "lambda lr: optimizers.get('sgd', lr=lr), or an optimizer name such as 'sgd'"))
     x, t = np.asarray(x), np.asarray(t)
     if len(x) != len(t):
-        raise ValueError(f"x has {len(x)} rows but t has {len(t)} labels")
+        raise ValueError(_("x has {rows} rows but t has {labels} labels").format(rows=len(x), labels=len(t)))
     for arg, v in (("lr_min", lr_min), ("lr_max", lr_max)):
         if not isinstance(v, (int, float, np.number)) or isinstance(v, bool) or not np.isfinite(v) or v <= 0:
-            raise ValueError(f"{arg} must be a finite learning rate > 0, got {v!r}")
+            raise ValueError(_("{name} must be a finite learning rate > 0, got {value!r}").format(name=arg, value=v))
     if not lr_min < lr_max:
-        raise ValueError(f"need lr_min < lr_max (the rate grows from one to the other), got "
-                         f"lr_min={lr_min!r}, lr_max={lr_max!r}")
+        raise ValueError(_("need lr_min < lr_max (the rate grows from one to the other), got "
+                           "lr_min={lr_min!r}, lr_max={lr_max!r}").format(lr_min=lr_min, lr_max=lr_max))
     lr_min, lr_max = float(lr_min), float(lr_max)
     steps = _positive_int("steps", steps, low=2)
     batch_size = _positive_int("batch_size", batch_size)
     if len(x) == 0:
-        raise ValueError("x is empty: the range test needs training rows")
+        raise ValueError(_("x is empty: the range test needs training rows"))
     batch_size = min(batch_size, len(x))
     lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
 
     net = make_net()
     if not hasattr(net, "params") or not hasattr(net, "loss_and_gradient"):
-        raise TypeError(f"make_net() returned {type(net).__name__}, which has no params / loss_and_gradient; "
-                        "it must return a network such as network.MLP")
+        raise TypeError(_("make_net() returned {kind}, which has no params / loss_and_gradient; "
+                          "it must return a network such as network.MLP").format(kind=type(net).__name__))
     opt = make_optimizer(lrs[0])
     if not hasattr(opt, "update"):
-        raise TypeError(f"make_optimizer(lr) returned {type(opt).__name__}, which has no update(params, grads)")
+        raise TypeError(_("make_optimizer(lr) returned {kind}, which has no update(params, grads)").format(
+            kind=type(opt).__name__))
     losses, avg, best, diverged = [], 0.0, np.inf, False
     for k, idx in enumerate(minibatches(len(x), batch_size, steps, generator(seed))):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -416,7 +425,8 @@ def lr_range_test(make_net, make_optimizer, x, t, lr_min=1e-5, lr_max=10.0, step
             opt.update(net.params, grads)
     n = len(losses)
     if n == 0:
-        raise ValueError(f"the very first loss was not finite at lr={lr_min:g}: check the network and the data")
+        raise ValueError(_("the very first loss was not finite at lr={lr:g}: check the network and the data").format(
+            lr=lr_min))
     smooth = centred_mean(losses, RANGE_TEST_HALF_WINDOW)
     lr_at_min = float(lrs[int(np.argmin(smooth))])
     return {"lr": lrs[:n].copy(), "loss": np.asarray(losses), "smoothed": smooth, "lr_at_min": lr_at_min,

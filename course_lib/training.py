@@ -23,7 +23,7 @@ import numpy as np
 from . import _validate, layers
 from . import optimizers as _optimizers
 from ._names import close_matches
-from .i18n import gettext as _
+from .i18n import N_, gettext as _
 
 __all__ = ["train", "TrainSettings", "TrainingDiverged", "minibatches", "clip_by_global_norm", "global_norm",
            "progress_bar"]
@@ -41,7 +41,8 @@ def progress_bar(iterable=None, total=None, desc="", enabled=True):
     closes that widget, so a page opened later (a reload, the RISE slideshow) would show
     "Error displaying widget: model not found" in its place."""
     from tqdm.auto import tqdm
-    kwargs = dict(total=total, desc=desc, disable=not enabled, leave=False, delay=PROGRESS_DELAY)
+    kwargs = dict(total=total, desc=_(desc) if desc else desc, disable=not enabled, leave=False,
+                  delay=PROGRESS_DELAY)       # desc: a catalog message (N_) is shown translated
     try:
         from tqdm.notebook import tqdm as notebook_tqdm
     except ImportError:              # no ipywidgets: tqdm.auto is the text bar
@@ -83,7 +84,7 @@ def global_norm(grads):
 
 def clip_by_global_norm(grads, max_norm):
     """If ‖g‖ > max_norm, scale every gradient by max_norm/‖g‖ (in place); return ‖g‖ before clipping."""
-    _validate.positive_float("clip_norm", max_norm, " (the largest gradient norm kept, e.g. 1.0)")
+    _validate.positive_float("clip_norm", max_norm, _(" (the largest gradient norm kept, e.g. 1.0)"))
     norm = global_norm(grads)
     if norm > max_norm:
         for g in grads.values():
@@ -116,26 +117,27 @@ class TrainSettings:
     eval_train_size: int = None
     early_stopping: int = None
     progress: bool = True
-    desc: str = "training"
+    desc: str = N_("training")
     callback: object = None
 
     def __post_init__(self):
         if (self.epochs is None) == (self.steps is None):
-            raise ValueError("give exactly one of epochs= (passes over the data) or steps= (updates)")
+            raise ValueError(_("give exactly one of epochs= (passes over the data) or steps= (updates)"))
         if self.epochs is not None:
-            _validate.positive_float("epochs", self.epochs, " (passes over the training data)")
-        _validate.optional(_validate.positive_int, "steps", self.steps, " (number of updates)")
-        _validate.positive_int("batch_size", self.batch_size, " (rows per update, e.g. 100)")
+            _validate.positive_float("epochs", self.epochs, _(" (passes over the training data)"))
+        _validate.optional(_validate.positive_int, "steps", self.steps, _(" (number of updates)"))
+        _validate.positive_int("batch_size", self.batch_size, _(" (rows per update, e.g. 100)"))
         _validate.optional(_validate.positive_float, "clip_norm", self.clip_norm,
-                           " (the largest gradient norm kept, e.g. 1.0; clip_norm=None turns clipping off)")
+                           _(" (the largest gradient norm kept, e.g. 1.0; clip_norm=None turns clipping off)"))
         for name in ("eval_every", "eval_train_size", "early_stopping"):
-            _validate.optional(_validate.positive_int, name, getattr(self, name), " (or None)")
+            _validate.optional(_validate.positive_int, name, getattr(self, name), _(" (or None)"))
         for name in ("schedule", "callback"):
             value = getattr(self, name)
             if value is not None and not callable(value):
-                raise TypeError(f"{name} must be a function (or None), got {type(value).__name__} {value!r}"
-                                + (": pass schedules.get(...), not a number — a constant rate is the "
-                                   "optimizer's lr" if name == "schedule" else ""))
+                raise TypeError(_("{name} must be a function (or None), got {kind} {value!r}").format(
+                                    name=name, kind=type(value).__name__, value=value)
+                                + (_(": pass schedules.get(...), not a number — a constant rate is the "
+                                     "optimizer's lr") if name == "schedule" else ""))
 
     @classmethod
     def from_keywords(cls, settings=None, **keywords):
@@ -145,13 +147,14 @@ class TrainSettings:
         for key in keywords:
             if key not in fields:
                 near = close_matches(key, fields)
-                hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
-                raise TypeError(f"train() got an unexpected keyword {key!r}.{hint} "
-                                f"It takes {', '.join(fields)}, x_val, t_val and settings")
+                hint = " " + _("Did you mean {names}?").format(names=", ".join(map(repr, near))) if near else ""
+                raise TypeError(_("train() got an unexpected keyword {key!r}.{hint} "
+                                  "It takes {fields}, x_val, t_val and settings").format(
+                                    key=key, hint=hint, fields=", ".join(fields)))
         if settings is None:
             return cls(**keywords)
         if not isinstance(settings, cls):
-            raise TypeError(f"settings must be a TrainSettings, got {type(settings).__name__}")
+            raise TypeError(_("settings must be a TrainSettings, got {kind}").format(kind=type(settings).__name__))
         return dataclasses.replace(settings, **keywords)
 
 
@@ -159,18 +162,22 @@ def _as_data(name, x, t, net, required=False):
     """(x, t) as arrays, checked: both given, as many labels as rows, no NaN or inf in x."""
     if x is None and t is None:
         if required:
-            raise ValueError(f"x_{name} and t_{name} are required")
+            raise ValueError(_("x_{name} and t_{name} are required").format(name=name))
         return None, None
     if x is None or t is None:
-        raise ValueError(f"give both x_{name} and t_{name}, or neither")
+        raise ValueError(_("give both x_{name} and t_{name}, or neither").format(name=name))
     x, t = np.asarray(x), np.asarray(t)
     if len(x) != len(t):
-        raise ValueError(f"x_{name} has {len(x)} rows but t_{name} has {len(t)} labels")
+        raise ValueError(_("x_{name} has {rows} rows but t_{name} has {labels} labels").format(
+            name=name, rows=len(x), labels=len(t)))
     if len(x) == 0:
-        raise ValueError(f"x_{name} has no rows: there is nothing to {'train on' if name == 'train' else 'measure'}; "
-                         f"check how the data was loaded or split")
-    x = _validate.finite_array(f"x_{name}", x, "This is bad data, not a learning-rate problem: drop or fix "
-                               f"those rows first, e.g. keep = np.isfinite(x_{name}).all(axis=1).")
+        raise ValueError((_("x_{name} has no rows: there is nothing to train on; check how the data was "
+                            "loaded or split") if name == "train" else
+                          _("x_{name} has no rows: there is nothing to measure; check how the data was "
+                            "loaded or split")).format(name=name))
+    x = _validate.finite_array(f"x_{name}", x, _("This is bad data, not a learning-rate problem: drop or fix "
+                                                 "those rows first, e.g. keep = np.isfinite(x_{name}).all(axis=1)."
+                                                 ).format(name=name))
     if isinstance(getattr(net, "sizes", None), list):
         layers.labels_to_int(t, len(x), net.sizes[-1])       # labels checked once, before any step
     return x, t
@@ -180,10 +187,11 @@ def _as_optimizer(optimizer):
     if isinstance(optimizer, str):
         return _optimizers.get(optimizer)
     if isinstance(optimizer, type) or not callable(getattr(optimizer, "update", None)):
-        what = (f"the class {optimizer.__name__}" if isinstance(optimizer, type)
-                else f"{str(optimizer)[:60]} (a {type(optimizer).__name__})")
-        raise TypeError(f"optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its "
-                        f"name 'sgd'; got {what}. The order is train(net, optimizer, x_train, t_train, ...)")
+        what = (_("the class {name}").format(name=optimizer.__name__) if isinstance(optimizer, type)
+                else _("{value} (a {kind})").format(value=str(optimizer)[:60], kind=type(optimizer).__name__))
+        raise TypeError(_("optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its "
+                          "name 'sgd'; got {what}. The order is train(net, optimizer, x_train, t_train, ...)"
+                          ).format(what=what))
     return optimizer
 
 
@@ -195,7 +203,7 @@ def minibatches(n, batch_size, steps, rng, shuffle_full_batch=True):
     ``shuffle_full_batch=False`` keeps the rows in order when batch_size = n.
     """
     if not 1 <= batch_size <= n:
-        raise ValueError(f"batch_size must be from 1 to n = {n}, got {batch_size}")
+        raise ValueError(_("batch_size must be from 1 to n = {n}, got {batch_size}").format(n=n, batch_size=batch_size))
     per_epoch = n // batch_size
     order = None
     for step in range(steps):
@@ -207,8 +215,9 @@ def minibatches(n, batch_size, steps, rng, shuffle_full_batch=True):
 
 def _batch_size(batch_size, n):
     if batch_size > n:
-        warnings.warn(f"batch_size={batch_size} is larger than the {n} training rows: every step uses all "
-                      f"{n} rows (full-batch gradient descent). Pass batch_size={n} to say so.",
+        warnings.warn(_("batch_size={batch_size} is larger than the {n} training rows: every step uses all "
+                        "{n} rows (full-batch gradient descent). Pass batch_size={n} to say so.").format(
+                          batch_size=batch_size, n=n),
                       UserWarning, stacklevel=3)
     return min(batch_size, n)
 
@@ -216,9 +225,10 @@ def _batch_size(batch_size, n):
 def _learning_rate(schedule, step):
     lr = schedule(step)
     if not _validate.is_number(lr) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"the schedule returned lr={lr!r} at step {step}: a learning rate must be a finite "
-                         f"number > 0. Check the schedule's formula near step {step} (a decay that reaches "
-                         f"0 or goes negative?), or its total_steps against the length of the run")
+        raise ValueError(_("the schedule returned lr={lr!r} at step {step}: a learning rate must be a finite "
+                           "number > 0. Check the schedule's formula near step {step} (a decay that reaches "
+                           "0 or goes negative?), or its total_steps against the length of the run").format(
+                             lr=lr, step=step))
     return float(lr)
 
 
@@ -300,19 +310,21 @@ def train(net, optimizer, x_train, t_train, x_test=None, t_test=None, *, x_val=N
     x_test, t_test = _as_data("test", x_test, t_test, net)
     x_val, t_val = _as_data("val", x_val, t_val, net)
     if cfg.early_stopping is not None and x_val is None:
-        raise ValueError("early_stopping needs a validation set to watch: pass x_val, t_val split off the "
-                         "training data (search.validation_split). Stopping on the test set would tune "
-                         "the run to the test set, which then no longer measures generalisation.")
+        raise ValueError(_("early_stopping needs a validation set to watch: pass x_val, t_val split off the "
+                           "training data (search.validation_split). Stopping on the test set would tune "
+                           "the run to the test set, which then no longer measures generalisation."))
     bad = [k for k, p in net.params.items() if not _validate.all_finite(p)]
     if bad:
-        raise ValueError(f"the network's parameters {', '.join(bad)} hold NaN or inf before training "
-                         f"(a diverged earlier run, or values assigned to net.params?): build a new network")
+        raise ValueError(_("the network's parameters {names} hold NaN or inf before training "
+                           "(a diverged earlier run, or values assigned to net.params?): build a new network"
+                           ).format(names=", ".join(bad)))
     n = len(x_train)
     batch_size = _batch_size(cfg.batch_size, n)
     per_epoch = n // batch_size
     total = int(cfg.steps if cfg.steps is not None else cfg.epochs * per_epoch)
     if total < 1:
-        raise ValueError(f"nothing to do: epochs/steps must be >= 1, got epochs={cfg.epochs}, steps={cfg.steps}")
+        raise ValueError(_("nothing to do: epochs/steps must be >= 1, got epochs={epochs}, steps={steps}").format(
+            epochs=cfg.epochs, steps=cfg.steps))
     eval_sets = {"train_acc": (x_train[:cfg.eval_train_size], t_train[:cfg.eval_train_size]),
                  "test_acc": (x_test, t_test), "val_acc": (x_val, t_val)}
     run = _Run(net, optimizer, x_train, t_train, cfg, _History(net, eval_sets), per_epoch, total)

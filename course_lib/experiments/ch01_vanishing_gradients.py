@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from course_lib import activations, data, diagnostics, initializers
+from course_lib.i18n import N_, gettext as _
 from course_lib.network import MLP
 
 
@@ -22,7 +23,8 @@ def scaled_init(weight_scale: float):
     """An initializer W ~ N(0, (g/√n_in)²) with g = ``weight_scale``: g = 1 is LeCun normal,
     g = √2 ≈ 1.41 is He normal; larger g makes every layer amplify its input by about g."""
     if not (np.isfinite(weight_scale) and weight_scale > 0):
-        raise ValueError(f"weight_scale must be a positive number (1 = LeCun, 1.41 = He), got {weight_scale!r}")
+        raise ValueError(_("weight_scale must be a positive number (1 = LeCun, 1.41 = He), got "
+                           "{weight_scale!r}").format(weight_scale=weight_scale))
     lecun = initializers.get("lecun_normal")
 
     def init(fan_in, fan_out, rng):
@@ -51,7 +53,8 @@ def gradient_norm_profile(depth: int = 10, activation: str = "sigmoid", weight_s
     when it is above 1 (exploding). Returns a new float array of length ``depth``.
     """
     if not isinstance(depth, (int, np.integer)) or depth < 2:
-        raise ValueError(f"depth must be an integer >= 2 (the number of weight layers), got {depth!r}")
+        raise ValueError(_("depth must be an integer >= 2 (the number of weight layers), got {depth!r}").format(
+                             depth=depth))
     activation = activations.get(activation).name
     scaled_init(weight_scale)                 # validates the scale
     return _profile(int(depth), activation, float(weight_scale), int(width), int(batch), int(seed)).copy()
@@ -80,19 +83,20 @@ def skip_gradient_norms(depth: int = 10, activation: str = "sigmoid", init: str 
     """
     from course_lib.network import ResidualMLP
     if not isinstance(depth, (int, np.integer)) or depth < 3:
-        raise ValueError(f"depth must be an integer >= 3 (skips need two hidden layers), got {depth!r}")
+        raise ValueError(_("depth must be an integer >= 3 (skips need two hidden layers), got {depth!r}").format(
+                             depth=depth))
     x, t = _mnist_batch(batch, seed)
     sizes = [784] + [width] * (depth - 1) + [10]
     return {label: diagnostics.gradient_norms(ResidualMLP(sizes, activation=activation, init=init,
                                                           residual=res, seed=seed), x, t)
-            for label, res in (("plain", False), ("with skips", True))}
+            for label, res in ((N_("plain"), False), (N_("with skips"), True))}
 
 
 def clip_by_value(grads, c: float):
     """Every entry clipped to [−c, c]: g_i ← max(−c, min(c, g_i)) (Keras ``clipvalue``,
     ``torch.nn.utils.clip_grad_value_``). Returns a new dict; the direction may change."""
     if not (np.isfinite(c) and c > 0):
-        raise ValueError(f"c must be a positive number (the largest entry kept), got {c!r}")
+        raise ValueError(_("c must be a positive number (the largest entry kept), got {c!r}").format(c=c))
     return {k: np.clip(g, -c, c) for k, g in grads.items()}
 
 
@@ -100,7 +104,7 @@ def clip_by_norm(grads, c: float):
     """g ← g·min(1, c/‖g‖), ‖g‖ over all arrays together (Keras ``global_clipnorm``,
     ``torch.nn.utils.clip_grad_norm_``). Returns a new dict; the direction is kept."""
     if not (np.isfinite(c) and c > 0):
-        raise ValueError(f"c must be a positive number (the largest norm kept), got {c!r}")
+        raise ValueError(_("c must be a positive number (the largest norm kept), got {c!r}").format(c=c))
     norm = float(np.sqrt(sum(np.sum(np.asarray(g, np.float64) ** 2) for g in grads.values())))
     scale = min(1.0, c / norm) if norm > 0 else 1.0
     return {k: g * scale for k, g in grads.items()}

@@ -1,7 +1,8 @@
 """Chapter 02's experiments: f and f' of any activation functions with their parameters."""
 import numpy as np
 
-from course_lib import activations
+from course_lib import activations, i18n
+from course_lib.i18n import N_
 
 
 #: The parameter each adjustable activation takes from the explorer's sliders.
@@ -41,13 +42,14 @@ def positive_input_path(centred: bool, steps: int = 60, lr: float = 0.5, target=
     have the same sign).
     """
     if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+        raise ValueError(i18n.gettext(N_("steps must be a positive integer, got {steps!r}")).format(steps=steps))
     if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+        raise ValueError(i18n.gettext(N_("lr must be a positive number, got {lr!r}")).format(lr=lr))
     rng = np.random.default_rng(seed)
     w_star, w = np.asarray(target, dtype=np.float64), np.zeros(2)
     if w_star.shape != (2,):
-        raise ValueError(f"target must be two numbers (w1*, w2*), got {target!r}")
+        raise ValueError(i18n.gettext(N_("target must be two numbers (w1*, w2*), got {target!r}")).format(
+                             target=target))
     path, same = [w.copy()], 0
     for _ in range(int(steps)):
         a = rng.random(2) - (0.5 if centred else 0.0)

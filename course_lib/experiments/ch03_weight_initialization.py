@@ -6,25 +6,28 @@ import numpy as np
 
 from course_lib import diagnostics, initializers, optimizers
 from course_lib._validate import positive_int
+from course_lib.i18n import N_, gettext as _
 
 
 #: The explorer's initialisations: label -> an initializer name, or a function n -> std of a normal
 #: (n = width = fan_in = fan_out). The two "✘" entries are the wrong formulas of the notes.
+#: The labels are the values code looks up; the explorer shows their translation, _(label).
 INIT_CHOICES = {
-    "std 1": lambda n: 1.0,
-    "std 0.01": lambda n: 0.01,
-    "LeCun: 1/√n_in": "lecun_normal",
-    "Xavier/Glorot: √(2/(n_in+n_out))": "glorot_normal",
-    "He: √(2/n_in)": "he_normal",
-    "✘ He as in the notes: 2/√n": lambda n: 2.0 / np.sqrt(n),
-    "✘ Glorot as in the notes: √(3/(n_in+n_out))": lambda n: np.sqrt(3.0 / (2 * n)),
+    N_("std 1"): lambda n: 1.0,
+    N_("std 0.01"): lambda n: 0.01,
+    N_("LeCun: 1/√n_in"): "lecun_normal",
+    N_("Xavier/Glorot: √(2/(n_in+n_out))"): "glorot_normal",
+    N_("He: √(2/n_in)"): "he_normal",
+    N_("✘ He as in the notes: 2/√n"): lambda n: 2.0 / np.sqrt(n),
+    N_("✘ Glorot as in the notes: √(3/(n_in+n_out))"): lambda n: np.sqrt(3.0 / (2 * n)),
 }
 
 
 def init_weight_std(init: str, width: int = 100) -> float:
     """The std of the weights that the explorer's ``init`` label draws for a width×width layer."""
     if init not in INIT_CHOICES:
-        raise ValueError(f"unknown initialisation {init!r}; choose one of {list(INIT_CHOICES)}")
+        raise ValueError(_("unknown initialisation {init!r}; choose one of {names}").format(
+                             init=init, names=list(INIT_CHOICES)))
     choice = INIT_CHOICES[init]
     if callable(choice):
         return float(choice(width))
@@ -40,7 +43,8 @@ def init_activations(activation: str = "sigmoid", init: str = "std 1", depth: in
     read-only arrays, per-layer means, per-layer stds)."""
     depth = positive_int("depth", depth, " (number of layers)")
     if init not in INIT_CHOICES:
-        raise ValueError(f"unknown initialisation {init!r}; choose one of {list(INIT_CHOICES)}")
+        raise ValueError(_("unknown initialisation {init!r}; choose one of {names}").format(
+                             init=init, names=list(INIT_CHOICES)))
     choice = INIT_CHOICES[init]
     spec = init_weight_std(init, width) if callable(choice) else choice
     with np.errstate(over="ignore", invalid="ignore"):   # ReLU with std 1 reaches ~1e16 by layer 20
@@ -63,7 +67,7 @@ def shown_layers(depth: int, panels: int = 5):
 #: The symmetry experiment's starting points (2-16-16-2 tanh net): every weight equal, only the
 #: first layer equal (the outgoing weights random), all random (Xavier); and random weights with
 #: random instead of zero biases.
-SYMMETRY_CASES = ("all weights 0.5", "only W1 equal", "random (Xavier)", "random W, random b")
+SYMMETRY_CASES = (N_("all weights 0.5"), N_("only W1 equal"), N_("random (Xavier)"), N_("random W, random b"))
 
 
 def symmetry_run(case, x, t, steps=2000, lr=0.1, batch_size=30, seed=0):
@@ -79,7 +83,8 @@ def symmetry_run(case, x, t, steps=2000, lr=0.1, batch_size=30, seed=0):
     from course_lib.network import MLP
     from course_lib.training import train
     if case not in SYMMETRY_CASES:
-        raise ValueError(f"unknown case {case!r}; choose one of {SYMMETRY_CASES}")
+        raise ValueError(_("unknown case {case!r}; choose one of {names}").format(
+                             case=case, names=SYMMETRY_CASES))
     net = MLP([2, 16, 16, 2], activation="tanh", init="glorot_normal", seed=seed)
     if case == "all weights 0.5":
         for key in ("W1", "W2", "W3"):
@@ -102,7 +107,7 @@ def scaled_normal(base, gain):
     """An initializer drawing N(0, (gain · std_base)²), std_base the std of the initializer ``base``:
     e.g. scaled_normal("glorot_normal", 5/3) is PyTorch's xavier_normal_(gain=calculate_gain('tanh'))."""
     if not gain > 0:
-        raise ValueError(f"gain must be > 0, got {gain!r}")
+        raise ValueError(_("gain must be > 0, got {gain!r}").format(gain=gain))
 
     def init(fan_in, fan_out, rng):
         return rng.standard_normal((fan_in, fan_out)) * gain * initializers.std(base, fan_in, fan_out)

@@ -26,17 +26,18 @@ import numpy as np
 
 from course_lib import optimizers, surfaces, training
 from course_lib._validate import positive_int
+from course_lib.i18n import gettext as _
 
 __all__ = ["loss_curve", "gradient_noise", "fit_power_law", "decay_comparison"]
 
 
 def _check(x, t, batch_size, name="batch_size"):
     if len(x) != len(t):
-        raise ValueError(f"x has {len(x)} rows but t has {len(t)} labels")
+        raise ValueError(_("x has {rows} rows but t has {labels} labels").format(rows=len(x), labels=len(t)))
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
             or not 1 <= batch_size <= len(x):
-        raise ValueError(f"{name} must be an integer from 1 to len(x) = {len(x)} "
-                         f"(len(x) is the full batch), got {batch_size!r}")
+        raise ValueError(_("{name} must be an integer from 1 to len(x) = {n} (len(x) is the full batch), got "
+                           "{batch_size!r}").format(name=name, n=len(x), batch_size=batch_size))
 
 
 def loss_curve(net, optimizer, x, t, batch_size, steps, eval_every=10, seed=0):
@@ -90,9 +91,9 @@ def gradient_noise(net, x, t, batch_sizes, repeats=20, seed=0):
     """
     given = list(np.atleast_1d(batch_sizes))
     if not given:
-        raise ValueError("batch_sizes is empty: give e.g. [1, 4, 16, 64]")
+        raise ValueError(_("batch_sizes is empty: give e.g. [1, 4, 16, 64]"))
     if any(isinstance(b, (bool, np.bool_)) or not float(b).is_integer() for b in given):
-        raise ValueError(f"batch sizes must be whole numbers, got {given}")
+        raise ValueError(_("batch sizes must be whole numbers, got {given}").format(given=given))
     sizes = [int(b) for b in given]
     for b in sizes:
         _check(x, t, b, name="every batch size")
@@ -113,9 +114,10 @@ def fit_power_law(x, y):
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
-        raise ValueError(f"x and y must be 1-D of the same length >= 2, got shapes {x.shape} and {y.shape}")
+        raise ValueError(_("x and y must be 1-D of the same length >= 2, got shapes {x_shape} and "
+                           "{y_shape}").format(x_shape=x.shape, y_shape=y.shape))
     if np.any(x <= 0) or np.any(y <= 0):
-        raise ValueError("a power law needs x > 0 and y > 0 (it is fitted on log scales)")
+        raise ValueError(_("a power law needs x > 0 and y > 0 (it is fitted on log scales)"))
     slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
     return float(slope), float(np.exp(intercept))
 
@@ -163,13 +165,14 @@ def playground_paths(surface="dlfs", start=None, names=PLAYGROUND_DEFAULT, lr: f
     names = (names,) if isinstance(names, str) else tuple(names)
     for name in names:
         if name not in optimizers.names():
-            raise ValueError(f"unknown optimizer {name!r}; choose from {optimizers.names()}")
+            raise ValueError(_("unknown optimizer {name!r}; choose from {names}").format(
+                                 name=name, names=optimizers.names()))
     if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+        raise ValueError(_("lr must be a positive number, got {lr!r}").format(lr=lr))
     if not 0 <= beta < 1:
-        raise ValueError(f"beta (momentum / β₁) must be in [0, 1), got {beta!r}")
+        raise ValueError(_("beta (momentum / β₁) must be in [0, 1), got {beta!r}").format(beta=beta))
     if isinstance(steps, bool) or int(steps) != steps or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+        raise ValueError(_("steps must be a positive integer, got {steps!r}").format(steps=steps))
     return {name: _playground_path(name, s.name, start, float(lr), float(beta), int(steps))
             for name in names}
 
@@ -194,9 +197,10 @@ def effective_step_sizes(name: str, surface="dlfs", lr: float = 0.1, decay: floa
     Returns (k, eff): k = 1..steps and eff of shape (steps, 2), columns x and y.
     """
     if name not in ADAPTIVE:
-        raise ValueError(f"effective_step_sizes takes one of {ADAPTIVE}, got {name!r}")
+        raise ValueError(_("effective_step_sizes takes one of {names}, got {name!r}").format(
+                             names=ADAPTIVE, name=name))
     if not 0 < decay < 1:
-        raise ValueError(f"decay (ρ or β₂) must be in (0, 1), got {decay!r}")
+        raise ValueError(_("decay (ρ or β₂) must be in (0, 1), got {decay!r}").format(decay=decay))
     s = surfaces.get(surface)
     kwargs = {"lr": float(lr), **({"rho": decay} if name == "rmsprop" else
                                   {"beta2": decay} if name == "adam" else {})}
@@ -240,10 +244,11 @@ def decay_comparison(x, t, x_test, t_test, weight_decay=0.1, lr=1e-3, steps=300,
     from course_lib.network import MLP
     from course_lib.training import train
     if weight_decay <= 0:
-        raise ValueError(f"weight_decay (λ) must be > 0 to compare the two ways of decaying, got {weight_decay!r}")
+        raise ValueError(_("weight_decay (λ) must be > 0 to compare the two ways of decaying, got "
+                           "{weight_decay!r}").format(weight_decay=weight_decay))
     silent = ~np.any(np.asarray(x) != 0, axis=0)
     if not silent.any():
-        raise ValueError("no input column is 0 in every row of x: there are no silent weights to follow")
+        raise ValueError(_("no input column is 0 in every row of x: there are no silent weights to follow"))
     runs = {"Adam": optimizers.get("adam", lr=lr),
             "Adam + L2": optimizers.get("adam", lr=lr, weight_decay=weight_decay),
             "AdamW": optimizers.get("adamw", lr=lr, weight_decay=weight_decay)}

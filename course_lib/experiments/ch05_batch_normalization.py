@@ -19,9 +19,10 @@ import time
 
 import numpy as np
 
-from course_lib import data, optimizers
+from course_lib import data, i18n, optimizers
 from course_lib._names import merge_params
 from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib.i18n import N_, gettext as _
 from course_lib.layers import BatchNorm, fold_batchnorm
 from course_lib.network import MLP
 from course_lib.experiments._shared import notes_mlp_sizes, train_surviving
@@ -44,14 +45,15 @@ def check_layer(x, gamma=None, beta=None, seed=0, h=1e-5):
     """
     x = np.array(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 2:
-        raise ValueError(f"x must be a batch of shape (N, D) with N >= 2 rows, got shape {x.shape}; "
-                         "batch statistics of a single row are meaningless")
+        raise ValueError(_("x must be a batch of shape (N, D) with N >= 2 rows, got shape {shape}; batch "
+                           "statistics of a single row are meaningless").format(shape=x.shape))
     d = x.shape[1]
     params = {"gamma1": np.ones(d) if gamma is None else np.array(gamma, dtype=np.float64),
               "beta1": np.zeros(d) if beta is None else np.array(beta, dtype=np.float64)}
     for key, value in params.items():
         if value.shape != (d,):
-            raise ValueError(f"{key[:-1]} must have one value per column of x, shape ({d},); got {value.shape}")
+            raise ValueError(_("{key} must have one value per column of x, shape ({d},); got {shape}").format(
+                                 key=key[:-1], d=d, shape=value.shape))
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     layer = BatchNorm(params, grads, 1)
     c = np.random.default_rng(seed).standard_normal(x.shape)
@@ -146,11 +148,12 @@ def weight_scale_grid(x, t, scales, *, labels=None, progress=True, **changes):
     base = Run(lr=0.01, epochs=20).replace("weight_scale_grid", **changes)
     scales = np.asarray(scales, dtype=np.float64).ravel()
     if scales.size == 0 or np.any(~np.isfinite(scales)) or np.any(scales <= 0):
-        raise ValueError(f"scales must be positive standard deviations, e.g. np.logspace(0, -4, 16); got {scales}")
-    labels = {"no BN": False, "BN": True} if labels is None else dict(labels)
+        raise ValueError(i18n.gettext(N_("scales must be positive standard deviations, e.g. np.logspace(0, "
+                                         "-4, 16); got {scales}")).format(scales=scales))
+    labels = {N_("no BN"): False, N_("BN"): True} if labels is None else dict(labels)
     curves = {name: [] for name in labels}
     diverged = {name: [] for name in labels}
-    with progress_bar(total=scales.size * len(labels), desc="weight-scale grid", enabled=progress) as bar:
+    with progress_bar(total=scales.size * len(labels), desc=N_("weight-scale grid"), enabled=progress) as bar:
         for std in scales:
             for name, option in labels.items():
                 _, hist = train_run(x, t, run=base, batchnorm=option, init=float(std))
@@ -172,19 +175,20 @@ def batch_statistics_accuracy(net, x, t, batch_size, order="random", seed=0):
     batch holds mostly one digit). The running averages are left as they were.
     """
     if not net.batchnorm_layers():
-        raise ValueError("the network has no batch-norm layers: build it with MLP(..., batchnorm=True)")
+        raise ValueError(_("the network has no batch-norm layers: build it with MLP(..., batchnorm=True)"))
     if net.dropout:
-        raise ValueError("the network uses dropout, which training mode would also switch on; "
-                         "use a network without dropout")
+        raise ValueError(_("the network uses dropout, which training mode would also switch on; use a network "
+                           "without dropout"))
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 2:
-        raise ValueError(f"batch_size must be an integer >= 2: the variance of a batch of one row is 0, "
-                         f"so batch statistics cannot normalise it; got {batch_size!r}")
+        raise ValueError(_("batch_size must be an integer >= 2: the variance of a batch of one row is 0, so "
+                           "batch statistics cannot normalise it; got {batch_size!r}").format(
+                             batch_size=batch_size))
     if order not in ("random", "by_class"):
-        raise ValueError(f"order must be 'random' or 'by_class', got {order!r}")
+        raise ValueError(_("order must be 'random' or 'by_class', got {order!r}").format(order=order))
     t = np.asarray(t)
     if len(x) != len(t) or len(x) < batch_size:
-        raise ValueError(f"need at least batch_size={batch_size} rows with one label each; "
-                         f"got {len(x)} rows and {len(t)} labels")
+        raise ValueError(_("need at least batch_size={batch_size} rows with one label each; got {rows} rows and "
+                           "{labels} labels").format(batch_size=batch_size, rows=len(x), labels=len(t)))
     idx = (np.random.default_rng(seed).permutation(len(x)) if order == "random"
            else np.argsort(t, kind="stable"))
     correct = 0
@@ -207,11 +211,11 @@ def step_time(net, x, t, repeats=30):
     the median of ``repeats`` passes after one warm-up. Nothing is updated (the batch-norm
     running averages are restored)."""
     if repeats < 1:
-        raise ValueError(f"repeats must be >= 1, got {repeats}")
+        raise ValueError(i18n.gettext(N_("repeats must be >= 1, got {repeats}")).format(repeats=repeats))
     times = []
     with net.preserving_statistics():
         net.loss_and_gradient(x, t)
-        for _ in range(int(repeats)):
+        for _repeat in range(int(repeats)):
             start = time.perf_counter()
             net.loss_and_gradient(x, t)
             times.append(time.perf_counter() - start)
@@ -231,11 +235,12 @@ def learning_rate_sweep(x, t, lrs, *, labels=None, progress=False, **changes):
     base = Run().replace("learning_rate_sweep", **changes)
     lrs = np.asarray(lrs, dtype=np.float64).ravel()
     if lrs.size == 0 or np.any(~np.isfinite(lrs)) or np.any(lrs <= 0):
-        raise ValueError(f"lrs must be positive learning rates, e.g. [0.01, 0.1, 1.0]; got {lrs}")
-    labels = {"no BN": False, "BN": True} if labels is None else dict(labels)
+        raise ValueError(i18n.gettext(N_("lrs must be positive learning rates, e.g. [0.01, 0.1, 1.0]; got "
+                                         "{lrs}")).format(lrs=lrs))
+    labels = {N_("no BN"): False, N_("BN"): True} if labels is None else dict(labels)
     final = {name: [] for name in labels}
     diverged = {name: [] for name in labels}
-    with progress_bar(total=lrs.size * len(labels), desc="learning-rate sweep", enabled=progress) as bar:
+    with progress_bar(total=lrs.size * len(labels), desc=N_("learning-rate sweep"), enabled=progress) as bar:
         for lr in lrs:
             for name, option in labels.items():
                 _, hist = train_run(x, t, run=base, batchnorm=option, lr=float(lr))
@@ -248,7 +253,7 @@ def learning_rate_sweep(x, t, lrs, *, labels=None, progress=False, **changes):
 
 
 #: The normalisations ``normalization_runs`` compares: name -> MLP keywords.
-NORMALIZATIONS = {"BN": {"batchnorm": True}, "LayerNorm": {"batchnorm": False, "layernorm": True}}
+NORMALIZATIONS = {N_("BN"): {"batchnorm": True}, N_("LayerNorm"): {"batchnorm": False, "layernorm": True}}
 
 
 def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerNorm"), **changes):
@@ -261,10 +266,11 @@ def normalization_runs(x, t, x_test, t_test, batch_size, *, kinds=("BN", "LayerN
     """
     unknown = [k for k in kinds if k not in NORMALIZATIONS]
     if unknown or not kinds:
-        raise ValueError(f"kinds must name some of {list(NORMALIZATIONS)}, got {list(kinds)}")
+        raise ValueError(_("kinds must name some of {names}, got {kinds}").format(
+                             names=list(NORMALIZATIONS), kinds=list(kinds)))
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 2:
-        raise ValueError(f"batch_size must be an integer >= 2 (batch norm cannot train on one row), "
-                         f"got {batch_size!r}")
+        raise ValueError(_("batch_size must be an integer >= 2 (batch norm cannot train on one row), got "
+                           "{batch_size!r}").format(batch_size=batch_size))
     base = Run(lr=0.01, epochs=1).replace("normalization_runs", **changes)
     return {name: train_run(x, t, x_test, t_test, run=base, batch_size=batch_size, **NORMALIZATIONS[name])
             for name in kinds}
@@ -276,10 +282,12 @@ def folded_network(net):
     (``layers.fold_batchnorm``). ``net`` must put BN before the activation (``batchnorm="before"``).
     """
     if net.batchnorm != "before":
-        raise ValueError(f"folding needs batch norm right after each Dense layer (MLP(batchnorm=True) or "
-                         f"'before'); this network has batchnorm={net.batchnorm!r}")
+        raise ValueError(_("folding needs batch norm right after each Dense layer (MLP(batchnorm=True) or "
+                           "'before'); this network has batchnorm={batchnorm!r}").format(
+                             batchnorm=net.batchnorm))
     if isinstance(net.activation, str):
-        raise ValueError(f"folded_network supports elementwise activations by name, not {net.activation!r}")
+        raise ValueError(_("folded_network supports elementwise activations by name, not {activation!r}").format(
+                             activation=net.activation))
     folded = MLP(net.sizes, activation=net.activation, batchnorm=False, seed=0, dtype=net.dtype)
     for key in folded.params:
         folded.params[key][...] = net.params[key]
@@ -295,7 +303,7 @@ def folded_network(net):
 def _bn_runs_cached(log10_std, log10_lr, n, epochs, batch_size, seed):
     (x, t), _ = data.load_mnist()
     runs = {}
-    for name, option in (("no BN", False), ("BN", True)):
+    for name, option in ((N_("no BN"), False), (N_("BN"), True)):
         _, runs[name] = train_run(x[:n], t[:n], batchnorm=option, init=10.0 ** log10_std,
                                             lr=10.0 ** log10_lr, epochs=epochs, batch_size=batch_size,
                                             seed=seed)
@@ -311,7 +319,7 @@ def bn_runs(std: float, lr: float, n: int = 500, epochs: int = 6, batch_size: in
     do not modify the returned histories.
     """
     if not (std > 0 and lr > 0):
-        raise ValueError(f"std and lr must be > 0, got std={std}, lr={lr}")
+        raise ValueError(_("std and lr must be > 0, got std={std}, lr={lr}").format(std=std, lr=lr))
     return _bn_runs_cached(round(float(np.log10(std)), 3), round(float(np.log10(lr)), 3), int(n),
                            int(epochs), int(batch_size), int(seed))
 

@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from course_lib import data, optimizers, regularization
+from course_lib.i18n import gettext as _
 from course_lib.network import MLP
 from course_lib.training import train
 
@@ -38,10 +39,12 @@ def regularized_moons(weight_decay: float = 0.0, dropout: float = 0.0, n_train: 
 
 
 def moons_label(weight_decay=0.0, dropout=0.0, max_norm=None):
-    """A short label of a regularization setting: "none", "L2 λ=0.01", "dropout 0.3", ..."""
-    parts = [f"L2 λ={weight_decay:g}" if weight_decay else "", f"dropout {dropout:g}" if dropout else "",
-             f"max-norm c={max_norm:g}" if max_norm else ""]
-    return " + ".join(p for p in parts if p) or "no regularization"
+    """A short label of a regularization setting, in the language of the course: "L2 λ=0.01",
+    "dropout 0.3", "L2 λ=0.01 + dropout 0.3", ..., "no regularization" (a title, never a key)."""
+    parts = [_("L2 λ={value:g}").format(value=weight_decay) if weight_decay else "",
+             _("dropout {value:g}").format(value=dropout) if dropout else "",
+             _("max-norm c={value:g}").format(value=max_norm) if max_norm else ""]
+    return " + ".join(p for p in parts if p) or _("no regularization")
 
 
 def early_stopping_run(x, t, x_val, t_val, sizes, *, lr=0.1, epochs=200, patience=10, batch_size=100, seed=0):
@@ -59,9 +62,10 @@ def early_stopping_run(x, t, x_val, t_val, sizes, *, lr=0.1, epochs=200, patienc
     val_loss_best_epoch  the epoch of the lowest validation loss
     """
     if x_val is None or t_val is None or len(x_val) == 0:
-        raise ValueError("early stopping needs a validation set (x_val, t_val) split off the training data")
+        raise ValueError(_("early stopping needs a validation set (x_val, t_val) split off the training data"))
     if not isinstance(patience, (int, np.integer)) or patience < 1:
-        raise ValueError(f"patience must be a positive integer (epochs without improvement), got {patience!r}")
+        raise ValueError(_("patience must be a positive integer (epochs without improvement), got "
+                           "{patience!r}").format(patience=patience))
     net = MLP(list(sizes), seed=seed)
     per_epoch = len(x) // min(batch_size, len(x))
     val_loss = [net.loss(x_val, t_val)]

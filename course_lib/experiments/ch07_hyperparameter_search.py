@@ -7,6 +7,7 @@ import numpy as np
 
 from course_lib import data, search
 from course_lib._validate import positive_int
+from course_lib.i18n import gettext as _
 from course_lib.network import MLP
 from course_lib.optimizers import get
 from course_lib.search import column, grid_configs, random_configs, search_space
@@ -45,10 +46,12 @@ def grid_vs_random(space, important, per_axis=3, problems=1000, seed=0, width=0.
     columns sit on the boundary) or "centred" (:func:`search.centred_grid_configs`, the fair grid).
     """
     if grid not in ("ends", "centred"):
-        raise ValueError(f'grid must be "ends" (the range\'s ends included) or "centred", got {grid!r}')
+        raise ValueError(_('grid must be "ends" (the range\'s ends included) or "centred", got {grid!r}').format(
+                             grid=grid))
     bounds = search_space(space)
     if important not in bounds:
-        raise ValueError(f"important must be one of {list(bounds)}, got {important!r}")
+        raise ValueError(_("important must be one of {bounds}, got {important!r}").format(
+                             bounds=list(bounds), important=important))
     problems = positive_int("problems", problems)
     rng = generator(seed)
     lo, hi = (math.log10(b) for b in bounds[important])
@@ -125,9 +128,10 @@ def decay_per_step(lr, weight_decay, steps):
     (1 − ηλ)^steps at most. Returns (ηλ, 1 − (1 − ηλ)^steps): the shrink per step and over the run."""
     for label, v in (("lr", lr), ("weight_decay", weight_decay)):
         if not np.isfinite(v) or v < 0:
-            raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
+            raise ValueError(_("{label} must be a finite number >= 0, got {v!r}").format(label=label, v=v))
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0 (the number of updates), got {steps!r}")
+        raise ValueError(_("steps must be an integer >= 0 (the number of updates), got {steps!r}").format(
+                             steps=steps))
     per_step = float(lr) * float(weight_decay)
     return per_step, float(1.0 - (1.0 - per_step) ** int(steps))
 
@@ -155,6 +159,7 @@ def seed_spread(lr, weight_decay, data, seeds=range(5), sizes=DLFS_SIZES, epochs
     the validation accuracy of each seed, a list. Their spread is luck, not the hyperparameters."""
     seeds = list(seeds)
     if len(seeds) < 2:
-        raise ValueError(f"seeds must hold at least 2 seeds to show a spread, got {seeds!r}")
+        raise ValueError(_("seeds must hold at least 2 seeds to show a spread, got {seeds!r}").format(
+                             seeds=seeds))
     return [mlp_trial(lr, weight_decay, data, sizes=sizes, epochs=epochs, batch_size=batch_size,
                       seed=int(s))["val_acc"] for s in seeds]

@@ -34,11 +34,14 @@ def log_slider(description: str, value: float, min_exp: float, max_exp: float, s
 
 
 def dropdown(description: str, options, value=None):
-    """A labelled Dropdown over options (a list or a dict label -> value)."""
+    """A labelled Dropdown over options: a list of values, a list of (label, value) pairs (the label
+    shown, e.g. translated, the value what the code looks up) or a dict label -> value."""
     import ipywidgets as w
-    return w.Dropdown(options=options, value=value if value is not None else
-                      (list(options.values())[0] if isinstance(options, dict) else list(options)[0]),
-                      description=description, style={"description_width": "initial"})
+    if value is None:
+        first = list(options.values())[0] if isinstance(options, dict) else list(options)[0]
+        value = first[1] if isinstance(first, tuple) and len(first) == 2 else first
+    return w.Dropdown(options=options, value=value, description=description,
+                      style={"description_width": "initial"})
 
 
 def range_slider(description: str, value, min: float, max: float, step: float, heavy: bool = False):

@@ -4,6 +4,7 @@ import numpy as np
 from course_lib import optimizers, surfaces
 from course_lib.experiments.ch04_optimizers import (ADAPTIVE, PLAYGROUND_DEFAULT, effective_step_sizes,
                                                      playground_paths)
+from course_lib.i18n import gettext as _
 from course_lib.plots import plot_effective_steps, plot_playground
 from course_lib.widgets._controls import dropdown, explorer_layout, live_figure, log_slider, slider
 
@@ -58,17 +59,17 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
 
     s = surfaces.get(surface)
     controls = {
-        "surface": dropdown("surface", surfaces.names(), s.name),
-        "x0": slider("start x", s.start[0], *s.xlim, _start_step(*s.xlim, s.start[0]), readout_format=".3g"),
-        "y0": slider("start y", s.start[1], *s.ylim, _start_step(*s.ylim, s.start[1]), readout_format=".3g"),
+        "surface": dropdown(_("surface"), surfaces.names(), s.name),
+        "x0": slider(_("start x"), s.start[0], *s.xlim, _start_step(*s.xlim, s.start[0]), readout_format=".3g"),
+        "y0": slider(_("start y"), s.start[1], *s.ylim, _start_step(*s.ylim, s.start[1]), readout_format=".3g"),
         "names": w.SelectMultiple(options=optimizers.names(), value=tuple(names), rows=5,
-                                  description="optimizers", style={"description_width": "initial"},
+                                  description=_("optimizers"), style={"description_width": "initial"},
                                   layout=w.Layout(width="230px")),
         "lr": w.SelectionSlider(options=[(f"{lr:g}", lr) for lr in PLAYGROUND_LRS],
-                                value=PLAYGROUND_LR.get(s.name, 0.01), description="learning rate η",
+                                value=PLAYGROUND_LR.get(s.name, 0.01), description=_("learning rate η"),
                                 style={"description_width": "initial"}, layout=w.Layout(width="320px")),
-        "beta": slider("momentum / β₁", 0.9, 0.0, 0.99, 0.01),
-        "steps": slider("steps", steps, 10, 300, 10, integer=True),
+        "beta": slider(_("momentum / β₁"), 0.9, 0.0, 0.99, 0.01),
+        "steps": slider(_("steps"), steps, 10, 300, 10, integer=True),
     }
 
     def draw(surface, x0, y0, names, lr, beta, steps):
@@ -88,8 +89,8 @@ def optimizer_playground(surface: str = "dlfs", names=PLAYGROUND_DEFAULT, steps:
 
     menu.observe(new_surface, names="value")
     return explorer_layout(
-        "Optimizer playground: paths on a surface", controls, out,
-        hint="Ctrl/shift-click selects several optimizers; all share η except AdaDelta (η = 1).")
+        _("Optimizer playground: paths on a surface"), controls, out,
+        hint=_("Ctrl/shift-click selects several optimizers; all share η except AdaDelta (η = 1)."))
 
 
 def effective_step_explorer(surface: str = "dlfs"):
@@ -97,12 +98,12 @@ def effective_step_explorer(surface: str = "dlfs"):
     import ipywidgets as w
 
     controls = {
-        "surface": dropdown("surface", surfaces.names(), surface),
-        "names": w.SelectMultiple(options=ADAPTIVE, value=ADAPTIVE, rows=3, description="methods",
+        "surface": dropdown(_("surface"), surfaces.names(), surface),
+        "names": w.SelectMultiple(options=ADAPTIVE, value=ADAPTIVE, rows=3, description=_("methods"),
                                   style={"description_width": "initial"}, layout=w.Layout(width="220px")),
-        "lr": log_slider("learning rate η", 0.1, -3, 0.5, 0.05, heavy=True, readout_format=".3g"),
-        "decay": slider("ρ (RMSProp) / β₂ (Adam)", 0.9, 0.5, 0.999, 0.001, heavy=True, readout_format=".3f"),
-        "steps": slider("steps", 100, 10, 500, 10, heavy=True, integer=True),
+        "lr": log_slider(_("learning rate η"), 0.1, -3, 0.5, 0.05, heavy=True, readout_format=".3g"),
+        "decay": slider(_("ρ (RMSProp) / β₂ (Adam)"), 0.9, 0.5, 0.999, 0.001, heavy=True, readout_format=".3f"),
+        "steps": slider(_("steps"), 100, 10, 500, 10, heavy=True, integer=True),
     }
 
     def draw(surface, names, lr, decay, steps):
@@ -110,5 +111,5 @@ def effective_step_explorer(surface: str = "dlfs"):
         return plot_effective_steps(curves, surface, order=ADAPTIVE)
 
     return explorer_layout(
-        "Adaptive methods: the step size each coordinate gets", controls, live_figure(draw, controls),
-        hint="Solid: x, dashed: y. The decay slider sets RMSProp's ρ and Adam's β₂ (AdaGrad has none).")
+        _("Adaptive methods: the step size each coordinate gets"), controls, live_figure(draw, controls),
+        hint=_("Solid: x, dashed: y. The decay slider sets RMSProp's ρ and Adam's β₂ (AdaGrad has none)."))
