@@ -1,5 +1,6 @@
 """The slide style shared by every figure helper: palette, fonts, sizes, SlideFigure."""
 import contextlib
+import dataclasses
 import functools
 import io
 import warnings
@@ -11,6 +12,7 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from course_lib._names import close_matches
 from course_lib.i18n import language, on_change
 
 #: Colour-blind-safe palette: Okabe & Ito's blue, vermillion, green, a darkened
@@ -219,3 +221,24 @@ def set_scale(ax, logx=False, logy=False):
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
+
+
+def options(cls, func, keywords):
+    """The presentation options of helper ``func``: a ``cls`` (a frozen dataclass) built from the
+    helper's keywords. ``keywords["style"]``, if given, is a ``cls`` to start from (so one set of
+    options can serve several figures); the other keywords replace its fields. An unknown keyword
+    is a TypeError naming the close matches and every keyword the helper takes."""
+    keywords = dict(keywords)
+    base = keywords.pop("style", None)
+    fields = [f.name for f in dataclasses.fields(cls)]
+    for key in keywords:
+        if key not in fields:
+            near = close_matches(key, fields)
+            hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
+            raise TypeError(f"{func}() got an unexpected keyword {key!r}.{hint} Its presentation "
+                            f"keywords are {', '.join(fields)} (or style={cls.__name__}(...))")
+    if base is None:
+        return cls(**keywords)
+    if not isinstance(base, cls):
+        raise TypeError(f"{func}(style=...) must be a plots.{cls.__name__}, got {type(base).__name__}")
+    return dataclasses.replace(base, **keywords)

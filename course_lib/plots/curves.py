@@ -1,10 +1,12 @@
 """Training curves, generic series, learning-rate schedules."""
 from collections.abc import Mapping
+from dataclasses import dataclass
+
 from matplotlib.lines import Line2D
 import numpy as np
 
 from course_lib.plots._style import (FONT_MIN, subplots, target_axes, slide_figure, add_legend, as_mapping, set_scale,
-                                     style_of, styled, as_vector)
+                                     style_of, styled, as_vector, options)
 
 
 # ------------------------------------------------------------ training curves
@@ -100,27 +102,24 @@ def _xy_from_history(h, label, key, x, steps_per_epoch):
     raise ValueError(f"x must be 'step', 'time' or 'epoch', got {x!r}")
 
 
-@styled
-def curves(series, key="loss", smooth=0.0, x="step", ax=None, title=None, logy=False, raw=None,
-           ylabel=None, steps_per_epoch=None, figsize=(10, 4.5)):
-    """Overlay one quantity of several training histories (dict label -> history).
+@dataclass(frozen=True)
+class CurvesStyle:
+    """How :func:`curves` draws: the title (default: from the y label), the y label (default: from
+    ``key``), a log y axis, ``raw`` (also draw the unsmoothed values faintly; default: when at most
+    3 series) and the figure size."""
+    title: str = None
+    ylabel: str = None
+    logy: bool = False
+    raw: bool = None
+    figsize: tuple = (10, 4.5)
 
-    ``key``: a per-step array ("loss", "lr", "grad_norm") or a per-evaluation
-    one ("train_acc", "test_acc", "val_acc", drawn with markers at eval_step).
-    ``x``: "step" (updates done), "time" (seconds) or "epoch" (step divided by
-    the steps per epoch, read from eval_step or given as steps_per_epoch).
-    ``smooth`` w > 0 draws the exponential moving average of :func:`ema`;
-    ``raw`` (default: when at most 3 series) also draws the unsmoothed
-    values faintly. A single history may be passed instead of a dict.
-    """
-    hs = _histories(series)
-    fig, ax = target_axes(ax, figsize)
-    if raw is None:
-        raw = len(hs) <= 3
+
+def _draw_histories(ax, hs, key, smooth, x, steps_per_epoch, raw):
+    """One line a history (its EMA if ``smooth``; the raw values faintly too if ``raw``)."""
+    per_eval = key in _PER_EVAL
     for i, (label, h) in enumerate(hs.items()):
         xs, ys = _xy_from_history(h, label, key, x, steps_per_epoch)
         colour, ls = style_of(i)
-        per_eval = key in _PER_EVAL
         if smooth and not per_eval:
             if raw:
                 ax.plot(xs, ys, color=colour, alpha=0.25, lw=1)
@@ -129,12 +128,32 @@ def curves(series, key="loss", smooth=0.0, x="step", ax=None, title=None, logy=F
             ema(ys[:1], smooth)          # validates smooth
         ax.plot(xs, ys, color=colour, ls=ls, label=str(label),
                 marker="o" if per_eval and ys.size <= 60 else None, markersize=4)
-    set_scale(ax, logy=logy)
+
+
+@styled
+def curves(series, key="loss", smooth=0.0, x="step", ax=None, *, steps_per_epoch=None, **style):
+    """Overlay one quantity of several training histories (dict label -> history).
+
+    ``key``: a per-step array ("loss", "lr", "grad_norm") or a per-evaluation
+    one ("train_acc", "test_acc", "val_acc", drawn with markers at eval_step).
+    ``x``: "step" (updates done), "time" (seconds) or "epoch" (step divided by
+    the steps per epoch, read from eval_step or given as steps_per_epoch).
+    ``smooth`` w > 0 draws the exponential moving average of :func:`ema`.
+    A single history may be passed instead of a dict.
+    ``style``: the keywords of :class:`CurvesStyle` -- ``title``, ``ylabel``, ``logy``, ``raw``
+    (also draw the unsmoothed values faintly; default: when at most 3 series), ``figsize`` --
+    or ``style=CurvesStyle(...)``.
+    """
+    opt = options(CurvesStyle, "curves", style)
+    hs = _histories(series)
+    fig, ax = target_axes(ax, opt.figsize)
+    _draw_histories(ax, hs, key, smooth, x, steps_per_epoch, len(hs) <= 3 if opt.raw is None else opt.raw)
+    set_scale(ax, logy=opt.logy)
     ax.set_xlabel(_XLABELS.get(x, str(x)))
-    base = ylabel or _YLABELS.get(key, key)
+    base = opt.ylabel or _YLABELS.get(key, key)
     ax.set_ylabel(base + (f", EMA {smooth:g}" if smooth and key not in _PER_EVAL
-                          and not ylabel else ""))
-    ax.set_title(title or base[0].upper() + base[1:])
+                          and not opt.ylabel else ""))
+    ax.set_title(opt.title or base[0].upper() + base[1:])
     add_legend(ax, len(hs), loc="best")
     return fig
 
@@ -186,14 +205,27 @@ def _draw_series(ax, series, x, colours, markers):
                 marker="o" if markers else None, markersize=4)
 
 
+@dataclass(frozen=True)
+class LinesStyle:
+    """How :func:`lines` draws: log x and y axes, a marker on every point, the figure size."""
+    logx: bool = False
+    logy: bool = False
+    markers: bool = False
+    figsize: tuple = (9, 4.5)
+
+
 @styled
-def lines(series, xlabel, ylabel, title, x=None, ax=None, logx=False, logy=False, markers=False,
-          figsize=(9, 4.5)):
-    """Overlay of x → y series: dict label -> y (against ``x``, or 0, 1, ...) or -> (x, y)."""
+def lines(series, xlabel, ylabel, title, x=None, ax=None, **style):
+    """Overlay of x → y series: dict label -> y (against ``x``, or 0, 1, ...) or -> (x, y).
+
+    ``style``: the keywords of :class:`LinesStyle` (``logx``, ``logy``, ``markers``, ``figsize``),
+    or ``style=LinesStyle(...)``.
+    """
+    opt = options(LinesStyle, "lines", style)
     series = as_mapping(series, "series", '{"sigmoid": y1, "relu": (x2, y2)}')
-    fig, ax = target_axes(ax, figsize)
-    _draw_series(ax, series, x, {k: style_of(i) for i, k in enumerate(series)}, markers)
-    set_scale(ax, logx, logy)
+    fig, ax = target_axes(ax, opt.figsize)
+    _draw_series(ax, series, x, {k: style_of(i) for i, k in enumerate(series)}, opt.markers)
+    set_scale(ax, opt.logx, opt.logy)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -201,16 +233,36 @@ def lines(series, xlabel, ylabel, title, x=None, ax=None, logx=False, logy=False
     return fig
 
 
+@dataclass(frozen=True)
+class GridStyle:
+    """How :func:`grid_of_curves` draws: one y scale for all panels (``sharey``), log axes, the
+    figure size (default: about 2.9 × 1.45 inches a panel)."""
+    sharey: bool = True
+    logx: bool = False
+    logy: bool = False
+    figsize: tuple = None
+
+
+def _grid_legend(fig, labels, colours):
+    """One figure legend naming every series label (when there is more than one)."""
+    if len(labels) > 1:
+        fig.legend(handles=[Line2D([], [], color=colours[k][0], ls=colours[k][1], lw=2, label=str(k))
+                            for k in labels], loc="outside upper right", ncols=min(len(labels), 4),
+                   frameon=False)
+
+
 @styled
-def grid_of_curves(panels, xlabel, ylabel, title, x=None, ncols=4, sharey=True, logx=False,
-                   logy=False, figsize=None):
+def grid_of_curves(panels, xlabel, ylabel, title, x=None, ncols=4, **style):
     """Small multiples: one panel per entry of ``panels`` (dict panel_title -> series).
 
     Each panel's series is a dict label -> y (against ``x``, or 0, 1, ...) or
     -> (x, y), or one array. A series label keeps its colour in every panel
     and one figure legend names them, e.g. ``{"std=1": {"BN": acc1, "no BN":
     acc2}, "std=0.1": {...}, ...}`` for the batch-norm weight-scale grid.
+    ``style``: the keywords of :class:`GridStyle` (``sharey``, ``logx``, ``logy``, ``figsize``),
+    or ``style=GridStyle(...)``.
     """
+    opt = options(GridStyle, "grid_of_curves", style)
     panels = as_mapping(panels, "panels", '{"std=1": {"BN": acc_bn, "no BN": acc}, ...}')
     panels = {k: (v if isinstance(v, Mapping) else {"": v}) for k, v in panels.items()}
     labels = list(dict.fromkeys(lab for s in panels.values() for lab in s))
@@ -218,21 +270,17 @@ def grid_of_curves(panels, xlabel, ylabel, title, x=None, ncols=4, sharey=True, 
     n = len(panels)
     ncols = max(1, min(int(ncols), n))
     nrows = -(-n // ncols)
-    if figsize is None:
-        figsize = (min(2.9 * ncols + 0.8, 12.8), min(1.45 * nrows + 1.2, 6.0))
-    fig, axes = slide_figure(figsize, nrows, ncols, sharex=True, sharey=bool(sharey))
+    figsize = opt.figsize or (min(2.9 * ncols + 0.8, 12.8), min(1.45 * nrows + 1.2, 6.0))
+    fig, axes = slide_figure(figsize, nrows, ncols, sharex=True, sharey=bool(opt.sharey))
     for ax, (ptitle, series) in zip(axes.flat, panels.items()):
         if not series:
             raise ValueError(f"panel {ptitle!r} has no series")
         _draw_series(ax, series, x, colours, markers=False)
-        set_scale(ax, logx, logy)
+        set_scale(ax, opt.logx, opt.logy)
         ax.set_title(str(ptitle), fontsize=FONT_MIN + 1)
     for ax in axes.flat[n:]:
         ax.set_axis_off()
-    if len(labels) > 1:
-        fig.legend(handles=[Line2D([], [], color=colours[k][0], ls=colours[k][1], lw=2, label=str(k))
-                            for k in labels], loc="outside upper right", ncols=min(len(labels), 4),
-                   frameon=False)
+    _grid_legend(fig, labels, colours)
     fig.supxlabel(xlabel)
     fig.supylabel(ylabel)
     fig.suptitle(title)

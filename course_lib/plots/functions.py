@@ -1,5 +1,7 @@
 """Activation histograms, activation functions with their derivatives, a single neuron."""
 from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
@@ -7,7 +9,7 @@ from matplotlib.lines import Line2D
 from course_lib import activations
 from course_lib.i18n import gettext as _
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, target_axes, slide_figure, add_legend, as_mapping,
-                                     style_of, styled, as_vector)
+                                     style_of, styled, as_vector, options)
 
 
 # ------------------------------------------------------------ histograms
@@ -29,27 +31,19 @@ def _data_range(layers):
     return float(lo), float(hi)
 
 
-@styled
-def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None,
-                          xlabel="activation value", ymax=None, figsize=None, stat_names=("μ", "σ"), per_panel=False):
-    """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
+@dataclass(frozen=True)
+class HistogramStyle:
+    """How :func:`activation_histograms` draws: the x label, a cap on the y axis (``ymax``, e.g.
+    0.1 to see past ReLU's spike at 0), the figure size (default: from the rows and layers) and
+    the two symbols printed for the mean and the std (e.g. ("mean", "std") where σ is the sigmoid)."""
+    xlabel: str = "activation value"
+    ymax: float = None
+    figsize: tuple = None
+    stat_names: tuple = ("μ", "σ")
 
-    ``acts`` is a list of arrays (one row, one array a layer) or a dict
-    row_label -> list of arrays (several rows, e.g. ``{"std 1": [...],
-    "std 0.01": [...], "He": [...]}``); every row needs the same number of
-    layers. The bars give the fraction of values in each bin (they sum to 1
-    over the range), so rows of different sizes compare; y is shared along a
-    row. ``range=(lo, hi)`` fixes the bins of every panel (e.g. (0, 1) for
-    sigmoid); None gives each row its own range, from the 0.5 % to the
-    99.5 % quantile of the row's values (μ and σ still use every value).
-    ``ymax`` caps the y axis (e.g. 0.1 to see past ReLU's spike at 0).
-    ``labels`` replaces the panel titles "layer 1", "layer 2", ....
-    ``per_panel=True`` gives every panel its own x range (its own quantiles; y stays shared along a
-    row), so a layer whose values are spread wide is not flattened next to a narrow spike in
-    another panel: each histogram fills its panel and σ tells the scale.
-    Non-finite values are left out of the bars and of μ, σ. ``stat_names`` are the two
-    symbols printed for the mean and the std (e.g. ("mean", "std") where σ is the sigmoid).
-    """
+
+def _histogram_rows(acts):
+    """dict row label -> list of 1-D arrays of finite values, one a layer; every row as deep."""
     if isinstance(acts, Mapping):
         rows = as_mapping(acts, "acts", '{"std 1": [a1, a2, ...], "He": [...]}')
     elif isinstance(acts, (list, tuple)):
@@ -63,49 +57,92 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
             raise ValueError(f"row {label!r} must be a non-empty list of arrays, one per layer")
         data[label] = [np.asarray(a, dtype=np.float64).ravel() for a in layers]
         data[label] = [v[np.isfinite(v)] for v in data[label]]
-    ncols = {len(v) for v in data.values()}
-    if len(ncols) > 1:
+    depths = {len(v) for v in data.values()}
+    if len(depths) > 1:
         sizes = ", ".join(f"{k!r}: {len(v)}" for k, v in data.items())
         raise ValueError(f"every row needs the same number of layers, got {sizes}")
-    ncols = ncols.pop()
-    if labels is None:
-        labels = [f"layer {i + 1}" for i in np.arange(ncols)]
-    elif len(labels) != ncols:
-        raise ValueError(f"labels has {len(labels)} entries but there are {ncols} layers")
     if not any(v.size for layers in data.values() for v in layers):
         raise ValueError("acts holds no finite values to draw")
-    if range is not None:
-        lo, hi = map(float, range)
-        if not lo < hi:
-            raise ValueError(f"range must be (low, high) with low < high, got {range}")
+    return data
+
+
+def _panel_titles(labels, ncols):
+    """The panel titles: ``labels``, or "layer 1", "layer 2", ...."""
+    if labels is None:
+        return [f"layer {i + 1}" for i in np.arange(ncols)]
+    if len(labels) != ncols:
+        raise ValueError(f"labels has {len(labels)} entries but there are {ncols} layers")
+    return labels
+
+
+def _histogram_range(range):
+    """(lo, hi) of a fixed range, checked; None stays None."""
+    if range is None:
+        return None
+    lo, hi = map(float, range)
+    if not lo < hi:
+        raise ValueError(f"range must be (low, high) with low < high, got {range}")
+    return lo, hi
+
+
+def _histogram_row(axes, layers, fixed, bins, colour, per_panel, stat_names):
+    """Draw one row's layers into ``axes`` (one a layer): bars of the fraction in each bin, μ and σ."""
+    lo, hi = fixed if fixed is not None else _data_range(layers)
+    edges = np.linspace(lo, hi, int(bins) + 1)
+    for ax, v in zip(axes, layers):
+        if per_panel and fixed is None:
+            lo, hi = _data_range([v])
+            edges = np.linspace(lo, hi, int(bins) + 1)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+        inside = v[(v >= lo) & (v <= hi)]
+        weights = np.full(inside.size, 1.0 / max(v.size, 1))
+        ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)
+        ax.text(0.98, 0.97, _layer_stats_text(v, stat_names), transform=ax.transAxes, ha="right", va="top",
+                fontsize=FONT_MIN, bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=1))
+        ax.set_xlim(lo, hi)
+
+
+@styled
+def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None, *,
+                          per_panel=False, **style):
+    """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
+
+    ``acts`` is a list of arrays (one row, one array a layer) or a dict
+    row_label -> list of arrays (several rows, e.g. ``{"std 1": [...],
+    "std 0.01": [...], "He": [...]}``); every row needs the same number of
+    layers. The bars give the fraction of values in each bin (they sum to 1
+    over the range), so rows of different sizes compare; y is shared along a
+    row. ``range=(lo, hi)`` fixes the bins of every panel (e.g. (0, 1) for
+    sigmoid); None gives each row its own range, from the 0.5 % to the
+    99.5 % quantile of the row's values (μ and σ still use every value).
+    ``labels`` replaces the panel titles "layer 1", "layer 2", ....
+    ``per_panel=True`` gives every panel its own x range (its own quantiles; y stays shared along a
+    row), so a layer whose values are spread wide is not flattened next to a narrow spike in
+    another panel: each histogram fills its panel and σ tells the scale.
+    Non-finite values are left out of the bars and of μ, σ.
+    ``style``: the keywords of :class:`HistogramStyle` -- ``xlabel``, ``ymax`` (caps the y axis,
+    e.g. 0.1 to see past ReLU's spike at 0), ``figsize``, ``stat_names`` (the two symbols printed
+    for the mean and the std, e.g. ("mean", "std") where σ is the sigmoid) -- or
+    ``style=HistogramStyle(...)``.
+    """
+    opt = options(HistogramStyle, "activation_histograms", style)
+    data = _histogram_rows(acts)
+    ncols = len(next(iter(data.values())))
+    labels = _panel_titles(labels, ncols)
+    fixed = _histogram_range(range)
     nrows = len(data)
-    if figsize is None:
-        figsize = (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
+    figsize = opt.figsize or (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
     sharex = False if per_panel else ("row" if range is None else True)
     fig, axes = slide_figure(figsize, nrows, ncols, sharex=sharex, sharey="row")
     for r, (row, layers) in enumerate(data.items()):
-        if range is None:
-            lo, hi = _data_range(layers)
-        edges = np.linspace(lo, hi, int(bins) + 1)
-        colour = PALETTE[r % len(PALETTE)]
-        for c, v in enumerate(layers):
-            ax = axes[r, c]
-            if per_panel and range is None:
-                lo, hi = _data_range([v])
-                edges = np.linspace(lo, hi, int(bins) + 1)
-                ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
-            inside = v[(v >= lo) & (v <= hi)]
-            weights = np.full(inside.size, 1.0 / max(v.size, 1))
-            ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)
-            ax.text(0.98, 0.97, _layer_stats_text(v, stat_names), transform=ax.transAxes, ha="right", va="top",
-                    fontsize=FONT_MIN, bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=1))
-            if r == 0 or nrows == 1:
-                ax.set_title(labels[c])
-            ax.set_xlim(lo, hi)
+        _histogram_row(axes[r], layers, fixed, bins, PALETTE[r % len(PALETTE)], per_panel, opt.stat_names)
+        if r == 0 or nrows == 1:
+            for ax, label in zip(axes[r], labels):
+                ax.set_title(label)
         top = max(max((p.get_height() for p in ax.patches), default=0) for ax in axes[r])
-        axes[r, 0].set_ylim(0, ymax if ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
+        axes[r, 0].set_ylim(0, opt.ymax if opt.ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
         axes[r, 0].set_ylabel(f"{row}\nfraction" if row else "fraction of values")
-    fig.supxlabel(xlabel)
+    fig.supxlabel(opt.xlabel)
     if title:
         fig.suptitle(title)
     return fig
