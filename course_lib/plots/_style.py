@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_lib._names import close_matches
-from course_lib.i18n import language, on_change
+from course_lib.i18n import N_, gettext as _, language, on_change
 
 #: Colour-blind-safe palette: Okabe & Ito's blue, vermillion, green, a darkened
 #: orange, reddish purple, then Tol's indigo, black, Tol's wine and a dark grey.
@@ -61,15 +61,15 @@ STYLE = {
 #: usual sans-serif font, so Latin letters, digits and symbols look the same in both editions.
 HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "NanumSquare", "Noto Sans CJK KR", "Noto Sans KR",
                 "Source Han Sans KR", "Malgun Gothic", "AppleGothic", "UnDotum")
-NO_HANGUL_FONT = ("Korean figures need a font with Hangul, and matplotlib found none of {fonts}. "
-                  "Install one: `sudo apt-get install fonts-nanum` (Debian/Ubuntu; on other systems install "
-                  "a Nanum or Noto Sans KR font), then restart the kernel (if it is still not found, delete "
-                  "matplotlib's font cache, {cache}). Until then Hangul shows as empty boxes.")
+NO_HANGUL_FONT = N_("Korean figures need a font with Hangul, and matplotlib found none of {fonts}. "
+                    "Install one: `sudo apt-get install fonts-nanum` (Debian/Ubuntu; on other systems install "
+                    "a Nanum or Noto Sans KR font), then restart the kernel (if it is still not found, delete "
+                    "matplotlib's font cache, {cache}). Until then Hangul shows as empty boxes.")
 
 
 @functools.lru_cache(maxsize=None)
 def _warn_no_hangul_font():
-    warnings.warn(NO_HANGUL_FONT.format(fonts=", ".join(HANGUL_FONTS), cache=mpl.get_cachedir()),
+    warnings.warn(_(NO_HANGUL_FONT).format(fonts=", ".join(HANGUL_FONTS), cache=mpl.get_cachedir()),
                   UserWarning, stacklevel=4)
 
 
@@ -184,6 +184,14 @@ def subplots(nrows=1, ncols=1, figsize=None, **kwargs):
         for a in axes.flat:
             a.tick_params(labelsize=FONT_MIN)
     return fig, (axes[0, 0] if axes.size == 1 else axes.squeeze())
+
+
+def localized(text) -> str:
+    """A label in the current language: ``_(text)``, so a caller's label whose translation is in the
+    catalog (a series name the experiments mark with ``N_``, a default title) is shown translated
+    and any other text unchanged; "" and matplotlib's hidden labels ("_child0") stay as they are."""
+    text = str(text)
+    return _(text) if text and not text.startswith("_") else text
 
 
 def style_of(i):

@@ -7,14 +7,15 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
 from course_lib import activations
-from course_lib.i18n import gettext as _
+from course_lib.i18n import N_, gettext as _
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, target_axes, slide_figure, add_legend, as_mapping,
-                                     style_of, styled, as_vector, options)
+                                     style_of, styled, as_vector, localized, options)
 
 
 # ------------------------------------------------------------ histograms
 def _layer_stats_text(v, names=("μ", "σ")):
-    return f"{names[0]}={v.mean():.3g}  {names[1]}={v.std():.3g}" if v.size else "no finite values"
+    mean, std = (localized(n) for n in names)
+    return f"{mean}={v.mean():.3g}  {std}={v.std():.3g}" if v.size else _("no finite values")
 
 
 def _data_range(layers):
@@ -36,7 +37,7 @@ class HistogramStyle:
     """How :func:`activation_histograms` draws: the x label, a cap on the y axis (``ymax``, e.g.
     0.1 to see past ReLU's spike at 0), the figure size (default: from the rows and layers) and
     the two symbols printed for the mean and the std (e.g. ("mean", "std") where σ is the sigmoid)."""
-    xlabel: str = "activation value"
+    xlabel: str = N_("activation value")
     ymax: float = None
     figsize: tuple = None
     stat_names: tuple = ("μ", "σ")
@@ -69,7 +70,7 @@ def _histogram_rows(acts):
 def _panel_titles(labels, ncols):
     """The panel titles: ``labels``, or "layer 1", "layer 2", ...."""
     if labels is None:
-        return [f"layer {i + 1}" for i in np.arange(ncols)]
+        return [_("layer {n}").format(n=i + 1) for i in np.arange(ncols)]
     if len(labels) != ncols:
         raise ValueError(f"labels has {len(labels)} entries but there are {ncols} layers")
     return labels
@@ -103,7 +104,7 @@ def _histogram_row(axes, layers, fixed, bins, colour, per_panel, stat_names):
 
 
 @styled
-def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None, *,
+def activation_histograms(acts, title=N_("Activations per layer"), bins=30, range=None, labels=None, *,
                           per_panel=False, **style):
     """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
 
@@ -138,13 +139,13 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
         _histogram_row(axes[r], layers, fixed, bins, PALETTE[r % len(PALETTE)], per_panel, opt.stat_names)
         if r == 0 or nrows == 1:
             for ax, label in zip(axes[r], labels):
-                ax.set_title(label)
+                ax.set_title(localized(label))
         top = max(max((p.get_height() for p in ax.patches), default=0) for ax in axes[r])
         axes[r, 0].set_ylim(0, opt.ymax if opt.ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
-        axes[r, 0].set_ylabel(f"{row}\nfraction" if row else "fraction of values")
-    fig.supxlabel(opt.xlabel)
+        axes[r, 0].set_ylabel(_("{row}\nfraction").format(row=localized(row)) if row else _("fraction of values"))
+    fig.supxlabel(localized(opt.xlabel))
     if title:
-        fig.suptitle(title)
+        fig.suptitle(localized(title))
     return fig
 
 
@@ -184,7 +185,7 @@ def _values(act, x, label):
 
 
 @styled
-def function_grid(activations, x=None, ncols=6, title="Activation functions and their derivatives",
+def function_grid(activations, x=None, ncols=6, title=N_("Activation functions and their derivatives"),
                   figsize=None):
     """A gallery: each activation f in its own panel, f solid and f' dashed.
 
@@ -206,7 +207,7 @@ def function_grid(activations, x=None, ncols=6, title="Activation functions and 
         ax.axvline(0, color="0.6", lw=0.8, zorder=0)
         ax.plot(x, y, color=PALETTE[0], ls="-", label="f(x)")
         ax.plot(x, d, color=PALETTE[1], ls="--", label="f'(x)")
-        ax.set_title(label)
+        ax.set_title(localized(label))
         finite = np.concatenate([y[np.isfinite(y)], d[np.isfinite(d)]])
         if finite.size:
             lo, hi = max(finite.min(), -6.0), min(finite.max(), 6.0)
@@ -215,12 +216,12 @@ def function_grid(activations, x=None, ncols=6, title="Activation functions and 
     for ax in axes.flat[n:]:
         ax.set_axis_off()
     handles = [Line2D([], [], color=PALETTE[0], ls="-", lw=2, label="f(x)"),
-               Line2D([], [], color=PALETTE[1], ls="--", lw=2, label="f'(x)  derivative")]
+               Line2D([], [], color=PALETTE[1], ls="--", lw=2, label=_("f'(x)  derivative"))]
     fig.legend(handles=handles, loc="outside upper right", ncols=2, frameon=False)
     fig.supxlabel("x")
     fig.supylabel("f(x), f'(x)")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(localized(title))
     return fig
 
 
@@ -238,14 +239,14 @@ def function_and_derivative(acts, x=None, ax=None, title=None, derivative=True, 
     ax.axvline(0, color="0.6", lw=0.8, zorder=0)
     for i, (label, act) in enumerate(acts.items()):
         y, d = _values(act, x, label)
-        colour, _ = style_of(i)
-        ax.plot(x, y, color=colour, ls="-", label=label)
+        colour = style_of(i)[0]
+        ax.plot(x, y, color=colour, ls="-", label=localized(label))
         if derivative:
-            ax.plot(x, d, color=colour, ls="--", label=f"{label}'")
+            ax.plot(x, d, color=colour, ls="--", label=f"{localized(label)}'")
     ax.set_xlabel("x")
-    ax.set_ylabel("f(x), f'(x) dashed" if derivative else "f(x)")
-    ax.set_title(title or ("Activation functions (solid) and derivatives (dashed)" if derivative
-                           else "Activation functions"))
+    ax.set_ylabel(_("f(x), f'(x) dashed") if derivative else "f(x)")
+    ax.set_title(localized(title) if title else (_("Activation functions (solid) and derivatives (dashed)")
+                                                 if derivative else _("Activation functions")))
     add_legend(ax, len(acts) * (2 if derivative else 1), loc="best", ncols=2 if len(acts) > 3 else 1)
     return fig
 
@@ -284,11 +285,12 @@ def plot_activation_curves(curves, title: str = "", figsize=(8.5, 3.6)):
     ax.axvline(0, color="0.6", lw=0.8, zorder=0)
     for i, (label, (x, f, d)) in enumerate(curves.items()):
         colour = PALETTE[i % len(PALETTE)]
-        ax.plot(x, f, color=colour, ls="-", label=label)
+        ax.plot(x, f, color=colour, ls="-", label=localized(label))
         ax.plot(x, d, color=colour, ls="--")
     if not curves:
-        ax.text(0.5, 0.5, "select one or more functions", ha="center", va="center", transform=ax.transAxes)
-    ax.set(xlabel="x", ylabel="f(x) solid, f'(x) dashed", title=title or "Activation functions")
+        ax.text(0.5, 0.5, _("select one or more functions"), ha="center", va="center", transform=ax.transAxes)
+    ax.set(xlabel="x", ylabel=_("f(x) solid, f'(x) dashed"),
+           title=localized(title) if title else _("Activation functions"))
     ax.set_ylim(-2.5, 4.5)
     if curves:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)

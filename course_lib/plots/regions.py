@@ -4,9 +4,10 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgba
 
+from course_lib.i18n import N_, gettext as _
 from course_lib.plots.curves import train_test
 from course_lib.plots._style import (FONT_MIN, MARKERS, PALETTE, subplots, target_axes, set_scale, styled, as_vector,
-                                     options)
+                                     localized, options)
 
 
 # ------------------------------------------------------------ decision boundary
@@ -64,11 +65,11 @@ def _draw_classes(ax, x, t, k, class_names):
         pts = x[t == c]
         if len(pts):
             ax.scatter(pts[:, 0], pts[:, 1], s=18, color=PALETTE[c], marker=MARKERS[c],
-                       edgecolors="white", linewidths=0.5, label=class_names[c])
+                       edgecolors="white", linewidths=0.5, label=localized(class_names[c]))
 
 
 @styled
-def decision_boundary(predict, x, t, ax=None, title="Decision boundary", **style):
+def decision_boundary(predict, x, t, ax=None, title=N_("Decision boundary"), **style):
     """Regions of the plane by predicted class, with the data points on top.
 
     ``predict`` maps an (m, 2) array to m class integers (or to (m, k) scores,
@@ -83,7 +84,7 @@ def decision_boundary(predict, x, t, ax=None, title="Decision boundary", **style
     k = int(max(t.max(), Z.max())) + 1
     if k > len(PALETTE):
         raise ValueError(f"at most {len(PALETTE)} classes can be told apart, got {k}")
-    class_names = opt.class_names if opt.class_names is not None else [f"class {c}" for c in np.arange(k)]
+    class_names = opt.class_names if opt.class_names is not None else [_("class {c}").format(c=c) for c in np.arange(k)]
     fig, ax = target_axes(ax, opt.figsize)
     _draw_regions(ax, GX, GY, Z, k)
     _draw_classes(ax, x, t, k, class_names)
@@ -92,7 +93,7 @@ def decision_boundary(predict, x, t, ax=None, title="Decision boundary", **style
     ax.grid(False)
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.set_title(title)
+    ax.set_title(localized(title))
     ax.legend(loc="best", markerscale=1.5)
     return fig
 
@@ -167,18 +168,19 @@ def scatter_trials(x, y, c, xlabel, ylabel, clabel, *, ax=None, **style):
     sc = ax.scatter(x[ok], y[ok], c=c[ok], cmap="viridis", s=40, edgecolors="0.2", linewidths=0.4, **limits)
     n_series = 0
     if (~ok).any():
-        ax.scatter(x[~ok], y[~ok], marker="x", color="0.5", s=30, label="diverged (no score)")
+        ax.scatter(x[~ok], y[~ok], marker="x", color="0.5", s=30, label=_("diverged (no score)"))
         n_series += 1
     if opt.mark_best and ok.any():
         b = np.flatnonzero(ok)[np.argmax(c[ok])]
         ax.scatter([x[b]], [y[b]], s=220, facecolors="none", edgecolors=PALETTE[1], linewidths=2.5,
-                   label=f"best: {clabel} {c[b]:.3g}")
+                   label=_("best: {score_name} {score:.3g}").format(score_name=localized(clabel), score=c[b]))
         n_series += 1
-    fig.colorbar(sc, ax=ax, label=clabel)
+    fig.colorbar(sc, ax=ax, label=localized(clabel))
     set_scale(ax, opt.logx, opt.logy)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(opt.title or f"{clabel} of each trial")
+    ax.set_xlabel(localized(xlabel))
+    ax.set_ylabel(localized(ylabel))
+    ax.set_title(localized(opt.title) if opt.title else
+                 _("{score_name} of each trial").format(score_name=localized(clabel)))
     if n_series:
         _legend_below(fig, ax, n_series)
     return fig
@@ -193,11 +195,13 @@ def plot_regularized_moons(result, label="", figsize=(10.0, 3.2)):
     training points. Returns the Figure."""
     fig, (left, right) = subplots(1, 2, figsize=figsize)
     h, net = result["history"], result["net"]
-    train_test(h, ax=left, x="step", title=f"Accuracy ({label})" if label else "Accuracy")
+    train_test(h, ax=left, x="step", title=_("Accuracy ({label})").format(label=localized(label)) if label
+               else _("Accuracy"))
     left.set_ylim(0.4, 1.02)
     gap = h["train_acc"][-1] - h["test_acc"][-1]
     decision_boundary(lambda p: net.predict(p), result["x"], result["t"], ax=right,
-                            resolution=120, title=f"{len(result['t'])} training points · gap {gap:.3f}")
+                            resolution=120,
+                      title=_("{n} training points · gap {gap:.3f}").format(n=len(result["t"]), gap=gap))
     return fig
 
 
@@ -212,16 +216,16 @@ def plot_search_region(trials, log_lr, log_wd, key="val_acc", max_curves=8, figs
     inside, best = search_region(trials, log_lr, log_wd, key)
     lr, wd, score = (search.column(trials, k) for k in ("lr", "weight_decay", key))
     fig, (left, right) = subplots(1, 2, figsize=figsize)
-    left.scatter(lr, wd, s=14, color="0.75", label="all trials")
+    left.scatter(lr, wd, s=14, color="0.75", label=_("all trials"))
     finite = score[np.isfinite(score)]
     vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     sc = left.scatter(lr[inside], wd[inside], c=score[inside], cmap="viridis", vmin=vmin, vmax=vmax, s=40,
-                      edgecolors="0.2", linewidths=0.4, label="inside the region")
-    fig.colorbar(sc, ax=left, label=key.replace("_acc", " accuracy").replace("val", "validation"))
+                      edgecolors="0.2", linewidths=0.4, label=_("inside the region"))
+    fig.colorbar(sc, ax=left, label=localized(key.replace("_acc", " accuracy").replace("val", "validation")))
     left.add_patch(Rectangle((10 ** log_lr[0], 10 ** log_wd[0]), 10 ** log_lr[1] - 10 ** log_lr[0],
                              10 ** log_wd[1] - 10 ** log_wd[0], fill=False, ec=PALETTE[1], lw=2))
-    left.set(xscale="log", yscale="log", xlabel="learning rate", ylabel="weight decay λ",
-             title=f"{len(inside)} of {len(trials)} trials inside")
+    left.set(xscale="log", yscale="log", xlabel=_("learning rate"), ylabel=_("weight decay λ"),
+             title=_("{inside} of {total} trials inside").format(inside=len(inside), total=len(trials)))
     left.legend(loc="lower left", fontsize=FONT_MIN)
     shown = [i for i in inside if np.isfinite(score[i])][:max_curves]
     for rank, i in enumerate(shown):
@@ -230,8 +234,9 @@ def plot_search_region(trials, log_lr, log_wd, key="val_acc", max_curves=8, figs
         per_epoch = float(h["eval_step"][1] - h["eval_step"][0]) if len(h["eval_step"]) > 1 else 1.0
         right.plot(np.asarray(h["eval_step"]) / per_epoch, h[key], color=colour, ls=ls,
                    label=f"lr {trials[i]['lr']:.1e}, λ {trials[i]['weight_decay']:.0e}")
-    right.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0, 1),
-              title=("best inside: " + f"{score[best]:.3f}") if best is not None else "no trial inside")
+    right.set(xlabel=_("epoch"), ylabel=_("validation accuracy"), ylim=(0, 1),
+              title=_("best inside: {score:.3f}").format(score=score[best]) if best is not None
+              else _("no trial inside"))
     if shown:
         right.legend(loc="upper left", fontsize=FONT_MIN - 1 if len(shown) > 4 else FONT_MIN)
     return fig
