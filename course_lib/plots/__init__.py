@@ -32,6 +32,12 @@ The helpers live in a few files by kind (``_style``: palette, fonts, SlideFigure
 ``functions``; ``contours``; ``curves``; ``bars``; ``regions``), each re-exported here:
 ``plots.curves(...)``.
 
+Presentation options: the helpers with many of them (:func:`curves`, :func:`lines`,
+:func:`grid_of_curves`, :func:`activation_histograms`, :func:`decision_boundary`,
+:func:`scatter_trials`) take them as keywords (``logy=True, figsize=(9, 3)``) that fill a small
+frozen dataclass (:class:`CurvesStyle`, :class:`LinesStyle`, ...); ``style=LinesStyle(logy=True)``
+passes one set to several figures, and a misspelt keyword is a TypeError naming the close matches.
+
 Text alternatives: every figure shown in a notebook carries one in its output metadata
 (``metadata["image/png"]["alt"]``): what it plots and its key numbers, written from the figure by
 :func:`describe` unless a helper set its own with :func:`set_alt` (see ``_alt.py``).
@@ -42,12 +48,13 @@ from course_lib.plots._style import (FIGSIZE, FONT_MIN, LINESTYLES, MARKERS, MAX
 from course_lib.plots.bars import layer_bars, plot_gradient_profile, ranked_bars
 from course_lib.plots.contours import (contour_grid, contour_levels, paths_grid, paths_on_contour,
                                        plot_effective_steps, plot_playground)
-from course_lib.plots.curves import (curves, early_stopping_curves, ema, grid_of_curves, lines, lr_range_plot,
-                                     plot_bn_runs, schedule_plot, train_test)
-from course_lib.plots.functions import (activation_histograms, function_and_derivative, function_grid,
+from course_lib.plots.curves import (CurvesStyle, GridStyle, LinesStyle, curves, early_stopping_curves, ema,
+                                     grid_of_curves, lines, lr_range_plot, plot_bn_runs, schedule_plot, train_test)
+from course_lib.plots.functions import (HistogramStyle, activation_histograms, function_and_derivative, function_grid,
                                         plot_activation_curves, plot_neuron)
 from course_lib.plots.monitor import digit_grid, plot_monitor
-from course_lib.plots.regions import decision_boundary, plot_regularized_moons, plot_search_region, scatter_trials
+from course_lib.plots.regions import (BoundaryStyle, TrialsStyle, decision_boundary, plot_regularized_moons,
+                                      plot_search_region, scatter_trials)
 
 __all__ = ["alt_text", "describe", "set_alt", "PALETTE", "LINESTYLES", "MARKERS", "FONT_MIN", "FIGSIZE", "STYLE", "MAX_FIGSIZE", "SlideFigure", "slide_style", "subplots", "ema", "contour_levels",
            "activation_histograms", "function_grid", "function_and_derivative",
@@ -56,6 +63,7 @@ __all__ = ["alt_text", "describe", "set_alt", "PALETTE", "LINESTYLES", "MARKERS"
            "layer_bars", "ranked_bars", "decision_boundary", "scatter_trials", "schedule_plot",
            "plot_neuron", "plot_gradient_profile", "plot_activation_curves", "contour_grid", "plot_playground",
            "plot_effective_steps", "plot_bn_runs", "plot_regularized_moons", "plot_search_region",
-           "lr_range_plot", "plot_monitor", "digit_grid"]
+           "lr_range_plot", "plot_monitor", "digit_grid",
+           "CurvesStyle", "LinesStyle", "GridStyle", "HistogramStyle", "BoundaryStyle", "TrialsStyle"]
 
 install_formatter()      # inside IPython: every Figure's PNG output carries its text alternative

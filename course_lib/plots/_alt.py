@@ -20,6 +20,8 @@ import sys
 
 import numpy as np
 
+from course_lib.i18n import gettext as _
+
 MAX_CHARS = 400
 MAX_SERIES = 4
 
@@ -54,14 +56,15 @@ def _lines(ax) -> list[str]:
             continue
         x, y = x[ok], y[ok]
         if np.all(x == x[0]) and x.size == 2:          # axvline: a marked x
-            parts.append(f"{line.get_label()} (a vertical line at x = {_num(x[0])})")
+            parts.append(_("{label} (a vertical line at x = {x})").format(label=line.get_label(), x=_num(x[0])))
         elif np.all(y == y[0]) and y.size == 2:        # axhline: a marked y
-            parts.append(f"{line.get_label()} (a horizontal line at y = {_num(y[0])})")
+            parts.append(_("{label} (a horizontal line at y = {y})").format(label=line.get_label(), y=_num(y[0])))
         else:
-            parts.append(f"{line.get_label()} ends at ({_num(x[-1])}, {_num(y[-1])})")
+            parts.append(_("{label} ends at ({x}, {y})").format(label=line.get_label(), x=_num(x[-1]),
+                                                                y=_num(y[-1])))
         shown += 1
     if len(labelled) > shown:
-        parts.append(f"{len(labelled) - shown} more lines")
+        parts.append(_("{n} more lines").format(n=len(labelled) - shown))
     return parts
 
 
@@ -76,7 +79,8 @@ def _bars(ax) -> list[str]:
         if values.size:
             name = bars.get_label()
             name = "" if not name or name.startswith("_") else f"{name}: "
-            parts.append(f"{name}{values.size} bars from {_num(values.min())} to {_num(values.max())}")
+            parts.append(name + _("{n} bars from {low} to {high}").format(n=values.size, low=_num(values.min()),
+                                                                           high=_num(values.max())))
     return parts
 
 
@@ -86,15 +90,17 @@ def _others(ax) -> list[str]:
     for coll in ax.collections:
         if isinstance(coll, PathCollection) and len(coll.get_offsets()):
             values = coll.get_array()
-            extra = (f", coloured {_num(np.nanmin(values))} to {_num(np.nanmax(values))}"
-                     if values is not None and np.size(values) else "")
+            points = _("{n} points").format(n=len(coll.get_offsets()))
+            if values is not None and np.size(values):
+                points = _("{points}, coloured {low} to {high}").format(
+                    points=points, low=_num(np.nanmin(values)), high=_num(np.nanmax(values)))
             label = coll.get_label()
             name = "" if not label or label.startswith("_") else f"{label}: "
-            parts.append(f"{name}{len(coll.get_offsets())} points{extra}")
+            parts.append(name + points)
     for image in ax.images:
         a = np.asarray(image.get_array(), dtype=float)
         if a.size and np.isfinite(a).any():
-            parts.append(f"a map of values {_num(np.nanmin(a))} to {_num(np.nanmax(a))}")
+            parts.append(_("a map of values {low} to {high}").format(low=_num(np.nanmin(a)), high=_num(np.nanmax(a))))
     return parts[:MAX_SERIES]
 
 
@@ -112,13 +118,13 @@ def describe(fig) -> str:
             bits.append(title)
         x, y = ax.get_xlabel().strip(), ax.get_ylabel().strip()
         if x or y:
-            bits.append(f"{y or 'y'} against {x or 'x'}")
+            bits.append(_("{y} against {x}").format(y=y or "y", x=x or "x"))
         data = _lines(ax) + _bars(ax) + _others(ax)
         if data:
             bits.append("; ".join(data))
         if bits:
             panels.append(": ".join(bits[:2]) + (" — " + bits[2] if len(bits) > 2 else ""))
-    kind = f"Figure with {len(axes)} panels" if len(axes) > 1 else "Figure"
+    kind = _("Figure with {n} panels").format(n=len(axes)) if len(axes) > 1 else _("Figure")
     text = f"{kind}: {head}. " if head else f"{kind}. "
     text += " | ".join(panels)
     text = " ".join(text.split()).rstrip(". |") + "."

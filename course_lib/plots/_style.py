@@ -1,5 +1,6 @@
 """The slide style shared by every figure helper: palette, fonts, sizes, SlideFigure."""
 import contextlib
+import dataclasses
 import functools
 import io
 import warnings
@@ -11,7 +12,8 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from course_lib.i18n import language, on_change
+from course_lib._names import close_matches
+from course_lib.i18n import N_, gettext as _, language, on_change
 
 #: Colour-blind-safe palette: Okabe & Ito's blue, vermillion, green, a darkened
 #: orange, reddish purple, then Tol's indigo, black, Tol's wine and a dark grey.
@@ -59,15 +61,15 @@ STYLE = {
 #: usual sans-serif font, so Latin letters, digits and symbols look the same in both editions.
 HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "NanumSquare", "Noto Sans CJK KR", "Noto Sans KR",
                 "Source Han Sans KR", "Malgun Gothic", "AppleGothic", "UnDotum")
-NO_HANGUL_FONT = ("Korean figures need a font with Hangul, and matplotlib found none of {fonts}. "
-                  "Install one: `sudo apt-get install fonts-nanum` (Debian/Ubuntu; on other systems install "
-                  "a Nanum or Noto Sans KR font), then restart the kernel (if it is still not found, delete "
-                  "matplotlib's font cache, {cache}). Until then Hangul shows as empty boxes.")
+NO_HANGUL_FONT = N_("Korean figures need a font with Hangul, and matplotlib found none of {fonts}. "
+                    "Install one: `sudo apt-get install fonts-nanum` (Debian/Ubuntu; on other systems install "
+                    "a Nanum or Noto Sans KR font), then restart the kernel (if it is still not found, delete "
+                    "matplotlib's font cache, {cache}). Until then Hangul shows as empty boxes.")
 
 
 @functools.lru_cache(maxsize=None)
 def _warn_no_hangul_font():
-    warnings.warn(NO_HANGUL_FONT.format(fonts=", ".join(HANGUL_FONTS), cache=mpl.get_cachedir()),
+    warnings.warn(_(NO_HANGUL_FONT).format(fonts=", ".join(HANGUL_FONTS), cache=mpl.get_cachedir()),
                   UserWarning, stacklevel=4)
 
 
@@ -184,6 +186,14 @@ def subplots(nrows=1, ncols=1, figsize=None, **kwargs):
     return fig, (axes[0, 0] if axes.size == 1 else axes.squeeze())
 
 
+def localized(text) -> str:
+    """A label in the current language: ``_(text)``, so a caller's label whose translation is in the
+    catalog (a series name the experiments mark with ``N_``, a default title) is shown translated
+    and any other text unchanged; "" and matplotlib's hidden labels ("_child0") stay as they are."""
+    text = str(text)
+    return _(text) if text and not text.startswith("_") else text
+
+
 def style_of(i):
     """(colour, line style) of the i-th series."""
     return PALETTE[i % len(PALETTE)], LINESTYLES[(i // len(PALETTE)) % len(LINESTYLES)]
@@ -219,3 +229,24 @@ def set_scale(ax, logx=False, logy=False):
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
+
+
+def options(cls, func, keywords):
+    """The presentation options of helper ``func``: a ``cls`` (a frozen dataclass) built from the
+    helper's keywords. ``keywords["style"]``, if given, is a ``cls`` to start from (so one set of
+    options can serve several figures); the other keywords replace its fields. An unknown keyword
+    is a TypeError naming the close matches and every keyword the helper takes."""
+    keywords = dict(keywords)
+    base = keywords.pop("style", None)
+    fields = [f.name for f in dataclasses.fields(cls)]
+    for key in keywords:
+        if key not in fields:
+            near = close_matches(key, fields)
+            hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
+            raise TypeError(f"{func}() got an unexpected keyword {key!r}.{hint} Its presentation "
+                            f"keywords are {', '.join(fields)} (or style={cls.__name__}(...))")
+    if base is None:
+        return cls(**keywords)
+    if not isinstance(base, cls):
+        raise TypeError(f"{func}(style=...) must be a plots.{cls.__name__}, got {type(base).__name__}")
+    return dataclasses.replace(base, **keywords)

@@ -2,7 +2,9 @@
 from collections.abc import Mapping
 import numpy as np
 
-from course_lib.plots._style import FONT_MIN, PALETTE, target_axes, add_legend, as_mapping, style_of, styled, as_vector
+from course_lib.i18n import N_, gettext as _
+from course_lib.plots._style import (FONT_MIN, PALETTE, target_axes, add_legend, as_mapping, style_of, styled, as_vector,
+                                     localized)
 
 
 # ------------------------------------------------------------ bars
@@ -18,7 +20,7 @@ def _layer_values(label, v, key):
 
 
 @styled
-def layer_bars(values, ylabel, title, log=True, key=None, ax=None, xlabel="hidden layer (input → output)",
+def layer_bars(values, ylabel, title, log=True, key=None, ax=None, xlabel=N_("hidden layer (input → output)"),
                figsize=(10, 4.5)):
     """Grouped bars, one group per layer, one bar a series: dict label -> 1-D array (layer 1, 2, ...).
 
@@ -33,9 +35,9 @@ def layer_bars(values, ylabel, title, log=True, key=None, ax=None, xlabel="hidde
     fig, ax = target_axes(ax, figsize)
     width = 0.8 / len(data)
     for i, (label, v) in enumerate(data.items()):
-        colour, _ = style_of(i)
+        colour = style_of(i)[0]
         pos = np.arange(1, v.size + 1) + (i - (len(data) - 1) / 2) * width
-        ax.bar(pos, v, width=width * 0.95, color=colour, label=label)
+        ax.bar(pos, v, width=width * 0.95, color=colour, label=localized(label))
     if log:
         finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in data.values()])
         if finite.size == 0:
@@ -44,9 +46,9 @@ def layer_bars(values, ylabel, title, log=True, key=None, ax=None, xlabel="hidde
     ax.set_xticks(np.arange(1, depth + 1))
     ax.set_xlim(0.5, depth + 0.5)
     ax.grid(False, axis="x")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(localized(xlabel))
+    ax.set_ylabel(localized(ylabel))
+    ax.set_title(localized(title))
     add_legend(ax, len(data), loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
@@ -64,14 +66,14 @@ def ranked_bars(values, xlabel, ylabel, title, ax=None, log=False, fmt="{:.3g}",
     ax.barh(np.arange(len(vals)), vals, color=PALETTE[0])
     for i, v in enumerate(vals):
         ax.text(v, i, " " + fmt.format(v), va="center", fontsize=FONT_MIN)
-    ax.set_yticks(np.arange(len(vals)), names)
+    ax.set_yticks(np.arange(len(vals)), [localized(n) for n in names])
     if log:
         ax.set_xscale("log")
     ax.margins(x=0.15)
     ax.grid(False, axis="y")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(localized(xlabel))
+    ax.set_ylabel(localized(ylabel))
+    ax.set_title(localized(title))
     return fig
 
 
@@ -83,15 +85,15 @@ def plot_gradient_profile(norms, activation: str, weight_scale: float, figsize=(
     norms = np.asarray(norms, dtype=np.float64)
     shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)   # 0 or inf: under-/overflow
     if np.isnan(shown).all():
-        title = (f"{activation}, weight std {weight_scale:g}/√n: every gradient under- or overflowed "
-                 "the float32 range")
+        title = _("{activation}, weight std {scale:g}/√n: every gradient under- or overflowed "
+                  "the float32 range").format(activation=activation, scale=weight_scale)
         return layer_bars({activation: np.zeros_like(norms)}, "‖∂L/∂W‖", title, log=False,
-                                xlabel="layer (input → output)", figsize=figsize)
+                          xlabel=_("layer (input → output)"), figsize=figsize)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = norms[0] / norms[-1]
-    title = (f"{activation}, weight std {weight_scale:g}/√n: first layer gets "
-             f"{ratio:.2g} × the last layer's gradient")
+    title = _("{activation}, weight std {scale:g}/√n: first layer gets {ratio:.2g} × the last "
+              "layer's gradient").format(activation=activation, scale=weight_scale, ratio=ratio)
     if np.isnan(shown).any():
-        title += " (missing bars: 0, underflow)"
-    return layer_bars({activation: shown}, "‖∂L/∂W‖ (log scale)", title,
-                            xlabel="layer (input → output)", figsize=figsize)
+        title += " " + _("(missing bars: 0, underflow)")
+    return layer_bars({activation: shown}, _("‖∂L/∂W‖ (log scale)"), title,
+                      xlabel=_("layer (input → output)"), figsize=figsize)

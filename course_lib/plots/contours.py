@@ -6,8 +6,9 @@ import functools
 import numpy as np
 
 from course_lib import optimizers, surfaces
+from course_lib.i18n import gettext as _
 from course_lib.plots._style import (FONT_MIN, MARKERS, PALETTE, STYLE, SlideFigure, slide_style, target_axes,
-                                     slide_figure, as_mapping, style_of, styled)
+                                     slide_figure, as_mapping, style_of, styled, localized)
 
 
 # ------------------------------------------------------------ paths on surfaces
@@ -91,13 +92,14 @@ def _draw_paths(ax, surface, paths, levels, markers, resolution):
         colour, ls = style_of(i)
         ax.plot(q[:, 0], q[:, 1], color=colour, ls=ls, lw=1.8,
                 marker=MARKERS[i % len(MARKERS)] if markers else None, markersize=4,
-                markevery=max(1, len(q) // 40), label=label + (" (leaves the plot)" if left else ""))
+                markevery=max(1, len(q) // 40),
+                label=_("{label} (leaves the plot)").format(label=localized(label)) if left else localized(label))
     minima = getattr(surface, "minima", None) or ([surface.minimum] if getattr(surface, "minimum", None)
                                                   is not None else [])
     if len(minima):
         m = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
         ax.plot(m[:, 0], m[:, 1], marker="*", markersize=16, color="black",
-                markeredgecolor="white", ls="none", label="minimum" if len(m) == 1 else "minima", zorder=5)
+                markeredgecolor="white", ls="none", label=_("minimum") if len(m) == 1 else _("minima"), zorder=5)
     ax.set_xlim(*surface.xlim)
     ax.set_ylim(*surface.ylim)
     ax.set_xlabel("x")
@@ -107,7 +109,8 @@ def _draw_paths(ax, surface, paths, levels, markers, resolution):
 
 def _surface_title(surface):
     formula = getattr(surface, "formula", "")
-    name = getattr(surface, "name", "surface")
+    name = getattr(surface, "name", None)
+    name = _("surface") if name is None else name
     if not formula:
         return name
     return f"{name}: {formula}" if "=" in formula else f"{name}: f(x, y) = {formula}"
@@ -130,7 +133,7 @@ def paths_on_contour(surface, paths=None, ax=None, title=None, levels="log", mar
     paths = _as_paths(paths)
     fig, ax = target_axes(ax, figsize)
     _draw_paths(ax, surface, paths, levels, markers, resolution)
-    ax.set_title(title or _surface_title(surface))
+    ax.set_title(localized(title) if title else _surface_title(surface))
     n = len(paths) + (getattr(surface, "minimum", None) is not None)
     if n > 6:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -165,8 +168,8 @@ def paths_grid(surface, paths, ncols=2, title=None, levels="log", markers=True, 
         ax.set_axis_off()
     if getattr(surface, "minimum", None) is not None:
         fig.legend(handles=[Line2D([], [], marker="*", markersize=14, color="black", ls="none",
-                                   label="minimum")], loc="outside upper right", frameon=False)
-    fig.suptitle(title or _surface_title(surface))
+                                   label=_("minimum"))], loc="outside upper right", frameon=False)
+    fig.suptitle(localized(title) if title else _surface_title(surface))
     return fig
 
 
@@ -226,7 +229,7 @@ def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.
             q = np.column_stack([np.clip(p[:, 0], s.xlim[0] - w, s.xlim[1] + w),
                                  np.clip(p[:, 1], s.ylim[0] - h, s.ylim[1] + h)])
             if steps is not None and len(p) < steps + 1:
-                label = f"{name}: diverged at step {len(p)}"
+                label = _("{name}: diverged at step {step}").format(name=name, step=len(p))
             else:
                 label = f"{name}: d = {surfaces.distance_to_minimum(p[-1:], s)[0]:.3g}"
             ax.plot(q[:, 0], q[:, 1], color=PALETTE[k % len(PALETTE)], lw=1.6,
@@ -234,15 +237,15 @@ def plot_playground(surface, paths: dict, steps: int | None = None, figsize=(10.
                     markevery=max(1, len(q) // 25), label=label)
         m = np.asarray(s.minima, dtype=np.float64)
         ax.plot(m[:, 0], m[:, 1], "*", color="black", markeredgecolor="white", markersize=15,
-                label="minimum", zorder=5)
+                label=_("minimum"), zorder=5)
         if paths:
             x0, y0 = next(iter(paths.values()))[0]
-            ax.plot([x0], [y0], "o", color="black", markersize=6, label="start", zorder=5)
+            ax.plot([x0], [y0], "o", color="black", markersize=6, label=_("start"), zorder=5)
         ax.set(xlim=s.xlim, ylim=s.ylim, xlabel="x", ylabel="y")
         ax.set_title(f"{s.name}:  {s.formula}", fontsize=12)
         ax.grid(False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
-                  title="final distance d to the minimum")
+                  title=_("final distance d to the minimum"))
     return fig
 
 
@@ -258,7 +261,7 @@ def plot_effective_steps(curves: dict, surface: str, figsize=(10.0, 3.0), order=
             ax.plot(k, eff[:, 0], color=colour, ls="-", label=f"{name}, x")
             ax.plot(k, eff[:, 1], color=colour, ls="--", label=f"{name}, y")
         ax.set_yscale("log")
-        ax.set(xlabel="step k", ylabel="effective η per coordinate",
-               title=f"η / (√h + ε) along the path on {surface} (x solid, y dashed)")
+        ax.set(xlabel=_("step k"), ylabel=_("effective η per coordinate"),
+               title=_("η / (√h + ε) along the path on {surface} (x solid, y dashed)").format(surface=surface))
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     return fig

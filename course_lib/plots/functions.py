@@ -1,18 +1,21 @@
 """Activation histograms, activation functions with their derivatives, a single neuron."""
 from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
 from course_lib import activations
-from course_lib.i18n import gettext as _
+from course_lib.i18n import N_, gettext as _
 from course_lib.plots._style import (FIGSIZE, FONT_MIN, PALETTE, subplots, target_axes, slide_figure, add_legend, as_mapping,
-                                     style_of, styled, as_vector)
+                                     style_of, styled, as_vector, localized, options)
 
 
 # ------------------------------------------------------------ histograms
 def _layer_stats_text(v, names=("μ", "σ")):
-    return f"{names[0]}={v.mean():.3g}  {names[1]}={v.std():.3g}" if v.size else "no finite values"
+    mean, std = (localized(n) for n in names)
+    return f"{mean}={v.mean():.3g}  {std}={v.std():.3g}" if v.size else _("no finite values")
 
 
 def _data_range(layers):
@@ -29,27 +32,19 @@ def _data_range(layers):
     return float(lo), float(hi)
 
 
-@styled
-def activation_histograms(acts, title="Activations per layer", bins=30, range=None, labels=None,
-                          xlabel="activation value", ymax=None, figsize=None, stat_names=("μ", "σ"), per_panel=False):
-    """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
+@dataclass(frozen=True)
+class HistogramStyle:
+    """How :func:`activation_histograms` draws: the x label, a cap on the y axis (``ymax``, e.g.
+    0.1 to see past ReLU's spike at 0), the figure size (default: from the rows and layers) and
+    the two symbols printed for the mean and the std (e.g. ("mean", "std") where σ is the sigmoid)."""
+    xlabel: str = N_("activation value")
+    ymax: float = None
+    figsize: tuple = None
+    stat_names: tuple = ("μ", "σ")
 
-    ``acts`` is a list of arrays (one row, one array a layer) or a dict
-    row_label -> list of arrays (several rows, e.g. ``{"std 1": [...],
-    "std 0.01": [...], "He": [...]}``); every row needs the same number of
-    layers. The bars give the fraction of values in each bin (they sum to 1
-    over the range), so rows of different sizes compare; y is shared along a
-    row. ``range=(lo, hi)`` fixes the bins of every panel (e.g. (0, 1) for
-    sigmoid); None gives each row its own range, from the 0.5 % to the
-    99.5 % quantile of the row's values (μ and σ still use every value).
-    ``ymax`` caps the y axis (e.g. 0.1 to see past ReLU's spike at 0).
-    ``labels`` replaces the panel titles "layer 1", "layer 2", ....
-    ``per_panel=True`` gives every panel its own x range (its own quantiles; y stays shared along a
-    row), so a layer whose values are spread wide is not flattened next to a narrow spike in
-    another panel: each histogram fills its panel and σ tells the scale.
-    Non-finite values are left out of the bars and of μ, σ. ``stat_names`` are the two
-    symbols printed for the mean and the std (e.g. ("mean", "std") where σ is the sigmoid).
-    """
+
+def _histogram_rows(acts):
+    """dict row label -> list of 1-D arrays of finite values, one a layer; every row as deep."""
     if isinstance(acts, Mapping):
         rows = as_mapping(acts, "acts", '{"std 1": [a1, a2, ...], "He": [...]}')
     elif isinstance(acts, (list, tuple)):
@@ -63,51 +58,94 @@ def activation_histograms(acts, title="Activations per layer", bins=30, range=No
             raise ValueError(f"row {label!r} must be a non-empty list of arrays, one per layer")
         data[label] = [np.asarray(a, dtype=np.float64).ravel() for a in layers]
         data[label] = [v[np.isfinite(v)] for v in data[label]]
-    ncols = {len(v) for v in data.values()}
-    if len(ncols) > 1:
+    depths = {len(v) for v in data.values()}
+    if len(depths) > 1:
         sizes = ", ".join(f"{k!r}: {len(v)}" for k, v in data.items())
         raise ValueError(f"every row needs the same number of layers, got {sizes}")
-    ncols = ncols.pop()
-    if labels is None:
-        labels = [f"layer {i + 1}" for i in np.arange(ncols)]
-    elif len(labels) != ncols:
-        raise ValueError(f"labels has {len(labels)} entries but there are {ncols} layers")
     if not any(v.size for layers in data.values() for v in layers):
         raise ValueError("acts holds no finite values to draw")
-    if range is not None:
-        lo, hi = map(float, range)
-        if not lo < hi:
-            raise ValueError(f"range must be (low, high) with low < high, got {range}")
+    return data
+
+
+def _panel_titles(labels, ncols):
+    """The panel titles: ``labels``, or "layer 1", "layer 2", ...."""
+    if labels is None:
+        return [_("layer {n}").format(n=i + 1) for i in np.arange(ncols)]
+    if len(labels) != ncols:
+        raise ValueError(f"labels has {len(labels)} entries but there are {ncols} layers")
+    return labels
+
+
+def _histogram_range(range):
+    """(lo, hi) of a fixed range, checked; None stays None."""
+    if range is None:
+        return None
+    lo, hi = map(float, range)
+    if not lo < hi:
+        raise ValueError(f"range must be (low, high) with low < high, got {range}")
+    return lo, hi
+
+
+def _histogram_row(axes, layers, fixed, bins, colour, per_panel, stat_names):
+    """Draw one row's layers into ``axes`` (one a layer): bars of the fraction in each bin, μ and σ."""
+    lo, hi = fixed if fixed is not None else _data_range(layers)
+    edges = np.linspace(lo, hi, int(bins) + 1)
+    for ax, v in zip(axes, layers):
+        if per_panel and fixed is None:
+            lo, hi = _data_range([v])
+            edges = np.linspace(lo, hi, int(bins) + 1)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+        inside = v[(v >= lo) & (v <= hi)]
+        weights = np.full(inside.size, 1.0 / max(v.size, 1))
+        ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)
+        ax.text(0.98, 0.97, _layer_stats_text(v, stat_names), transform=ax.transAxes, ha="right", va="top",
+                fontsize=FONT_MIN, bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=1))
+        ax.set_xlim(lo, hi)
+
+
+@styled
+def activation_histograms(acts, title=N_("Activations per layer"), bins=30, range=None, labels=None, *,
+                          per_panel=False, **style):
+    """Histograms of each layer's values, one panel a layer, with mean μ and std σ printed.
+
+    ``acts`` is a list of arrays (one row, one array a layer) or a dict
+    row_label -> list of arrays (several rows, e.g. ``{"std 1": [...],
+    "std 0.01": [...], "He": [...]}``); every row needs the same number of
+    layers. The bars give the fraction of values in each bin (they sum to 1
+    over the range), so rows of different sizes compare; y is shared along a
+    row. ``range=(lo, hi)`` fixes the bins of every panel (e.g. (0, 1) for
+    sigmoid); None gives each row its own range, from the 0.5 % to the
+    99.5 % quantile of the row's values (μ and σ still use every value).
+    ``labels`` replaces the panel titles "layer 1", "layer 2", ....
+    ``per_panel=True`` gives every panel its own x range (its own quantiles; y stays shared along a
+    row), so a layer whose values are spread wide is not flattened next to a narrow spike in
+    another panel: each histogram fills its panel and σ tells the scale.
+    Non-finite values are left out of the bars and of μ, σ.
+    ``style``: the keywords of :class:`HistogramStyle` -- ``xlabel``, ``ymax`` (caps the y axis,
+    e.g. 0.1 to see past ReLU's spike at 0), ``figsize``, ``stat_names`` (the two symbols printed
+    for the mean and the std, e.g. ("mean", "std") where σ is the sigmoid) -- or
+    ``style=HistogramStyle(...)``.
+    """
+    opt = options(HistogramStyle, "activation_histograms", style)
+    data = _histogram_rows(acts)
+    ncols = len(next(iter(data.values())))
+    labels = _panel_titles(labels, ncols)
+    fixed = _histogram_range(range)
     nrows = len(data)
-    if figsize is None:
-        figsize = (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
+    figsize = opt.figsize or (min(2.4 * ncols + 1.2, 12.0), 1.3 + (1.9 if nrows == 1 else 1.55) * nrows)
     sharex = False if per_panel else ("row" if range is None else True)
     fig, axes = slide_figure(figsize, nrows, ncols, sharex=sharex, sharey="row")
     for r, (row, layers) in enumerate(data.items()):
-        if range is None:
-            lo, hi = _data_range(layers)
-        edges = np.linspace(lo, hi, int(bins) + 1)
-        colour = PALETTE[r % len(PALETTE)]
-        for c, v in enumerate(layers):
-            ax = axes[r, c]
-            if per_panel and range is None:
-                lo, hi = _data_range([v])
-                edges = np.linspace(lo, hi, int(bins) + 1)
-                ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
-            inside = v[(v >= lo) & (v <= hi)]
-            weights = np.full(inside.size, 1.0 / max(v.size, 1))
-            ax.hist(inside, bins=edges, weights=weights, color=colour, alpha=0.85)
-            ax.text(0.98, 0.97, _layer_stats_text(v, stat_names), transform=ax.transAxes, ha="right", va="top",
-                    fontsize=FONT_MIN, bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=1))
-            if r == 0 or nrows == 1:
-                ax.set_title(labels[c])
-            ax.set_xlim(lo, hi)
+        _histogram_row(axes[r], layers, fixed, bins, PALETTE[r % len(PALETTE)], per_panel, opt.stat_names)
+        if r == 0 or nrows == 1:
+            for ax, label in zip(axes[r], labels):
+                ax.set_title(localized(label))
         top = max(max((p.get_height() for p in ax.patches), default=0) for ax in axes[r])
-        axes[r, 0].set_ylim(0, ymax if ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
-        axes[r, 0].set_ylabel(f"{row}\nfraction" if row else "fraction of values")
-    fig.supxlabel(xlabel)
+        axes[r, 0].set_ylim(0, opt.ymax if opt.ymax is not None else 1.35 * top or 1.0)   # room for μ, σ
+        axes[r, 0].set_ylabel(_("{row}\nfraction").format(row=localized(row)) if row else _("fraction of values"))
+    fig.supxlabel(localized(opt.xlabel))
     if title:
-        fig.suptitle(title)
+        fig.suptitle(localized(title))
     return fig
 
 
@@ -147,7 +185,7 @@ def _values(act, x, label):
 
 
 @styled
-def function_grid(activations, x=None, ncols=6, title="Activation functions and their derivatives",
+def function_grid(activations, x=None, ncols=6, title=N_("Activation functions and their derivatives"),
                   figsize=None):
     """A gallery: each activation f in its own panel, f solid and f' dashed.
 
@@ -169,7 +207,7 @@ def function_grid(activations, x=None, ncols=6, title="Activation functions and 
         ax.axvline(0, color="0.6", lw=0.8, zorder=0)
         ax.plot(x, y, color=PALETTE[0], ls="-", label="f(x)")
         ax.plot(x, d, color=PALETTE[1], ls="--", label="f'(x)")
-        ax.set_title(label)
+        ax.set_title(localized(label))
         finite = np.concatenate([y[np.isfinite(y)], d[np.isfinite(d)]])
         if finite.size:
             lo, hi = max(finite.min(), -6.0), min(finite.max(), 6.0)
@@ -178,12 +216,12 @@ def function_grid(activations, x=None, ncols=6, title="Activation functions and 
     for ax in axes.flat[n:]:
         ax.set_axis_off()
     handles = [Line2D([], [], color=PALETTE[0], ls="-", lw=2, label="f(x)"),
-               Line2D([], [], color=PALETTE[1], ls="--", lw=2, label="f'(x)  derivative")]
+               Line2D([], [], color=PALETTE[1], ls="--", lw=2, label=_("f'(x)  derivative"))]
     fig.legend(handles=handles, loc="outside upper right", ncols=2, frameon=False)
     fig.supxlabel("x")
     fig.supylabel("f(x), f'(x)")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(localized(title))
     return fig
 
 
@@ -201,14 +239,14 @@ def function_and_derivative(acts, x=None, ax=None, title=None, derivative=True, 
     ax.axvline(0, color="0.6", lw=0.8, zorder=0)
     for i, (label, act) in enumerate(acts.items()):
         y, d = _values(act, x, label)
-        colour, _ = style_of(i)
-        ax.plot(x, y, color=colour, ls="-", label=label)
+        colour = style_of(i)[0]
+        ax.plot(x, y, color=colour, ls="-", label=localized(label))
         if derivative:
-            ax.plot(x, d, color=colour, ls="--", label=f"{label}'")
+            ax.plot(x, d, color=colour, ls="--", label=f"{localized(label)}'")
     ax.set_xlabel("x")
-    ax.set_ylabel("f(x), f'(x) dashed" if derivative else "f(x)")
-    ax.set_title(title or ("Activation functions (solid) and derivatives (dashed)" if derivative
-                           else "Activation functions"))
+    ax.set_ylabel(_("f(x), f'(x) dashed") if derivative else "f(x)")
+    ax.set_title(localized(title) if title else (_("Activation functions (solid) and derivatives (dashed)")
+                                                 if derivative else _("Activation functions")))
     add_legend(ax, len(acts) * (2 if derivative else 1), loc="best", ncols=2 if len(acts) > 3 else 1)
     return fig
 
@@ -247,11 +285,12 @@ def plot_activation_curves(curves, title: str = "", figsize=(8.5, 3.6)):
     ax.axvline(0, color="0.6", lw=0.8, zorder=0)
     for i, (label, (x, f, d)) in enumerate(curves.items()):
         colour = PALETTE[i % len(PALETTE)]
-        ax.plot(x, f, color=colour, ls="-", label=label)
+        ax.plot(x, f, color=colour, ls="-", label=localized(label))
         ax.plot(x, d, color=colour, ls="--")
     if not curves:
-        ax.text(0.5, 0.5, "select one or more functions", ha="center", va="center", transform=ax.transAxes)
-    ax.set(xlabel="x", ylabel="f(x) solid, f'(x) dashed", title=title or "Activation functions")
+        ax.text(0.5, 0.5, _("select one or more functions"), ha="center", va="center", transform=ax.transAxes)
+    ax.set(xlabel="x", ylabel=_("f(x) solid, f'(x) dashed"),
+           title=localized(title) if title else _("Activation functions"))
     ax.set_ylim(-2.5, 4.5)
     if curves:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)

@@ -1,4 +1,5 @@
 """Tests of course_lib.plots: every helper returns a labelled, slide-sized Figure that shows the data given."""
+import dataclasses
 import subprocess
 import sys
 
@@ -633,3 +634,27 @@ def test_early_stopping_curves_mark_the_epochs():
         plots.early_stopping_curves(hist, 11, 8)
     with pytest.raises(ValueError, match="'val_loss'"):
         plots.early_stopping_curves({"val_acc": [0.1]}, 0, 0)
+
+
+# ---------------------------------------------------------------- presentation options
+
+def test_presentation_keywords_fill_an_options_object_and_a_typo_names_the_close_match():
+    x = np.arange(1, 6)
+    fig = plots.lines({"a": (x, x ** 2)}, "k", "y", "t", style=plots.LinesStyle(logy=True, figsize=(6, 3)))
+    assert fig.axes[0].get_yscale() == "log" and tuple(fig.get_size_inches()) == (6.0, 3.0)
+    fig = plots.lines({"a": (x, x ** 2)}, "k", "y", "t", style=plots.LinesStyle(logy=True), logy=False)
+    assert fig.axes[0].get_yscale() == "linear"             # a keyword overrides the style's field
+    with pytest.raises(TypeError, match=r"lines\(\) got an unexpected keyword 'logz'.*Did you mean 'logy'"):
+        plots.lines({"a": x}, "k", "y", "t", logz=True)
+    with pytest.raises(TypeError, match="'figsise'.*'figsize'"):
+        plots.curves({"a": history()}, figsise=(9, 3))
+    with pytest.raises(TypeError, match="'stat_name'.*'stat_names'"):
+        plots.activation_histograms(_layers(2), "h", stat_name=("m", "s"))
+    with pytest.raises(TypeError, match="'resolutoin'.*'resolution'"):
+        plots.decision_boundary(_predict, np.zeros((3, 2)), np.zeros(3), resolutoin=10)
+    with pytest.raises(TypeError, match="'clims'.*'clim'"):
+        plots.scatter_trials([1e-3, 1e-2], [1e-5, 1e-6], [0.5, 0.7], "lr", "wd", "acc", clims=(0, 1))
+    with pytest.raises(TypeError, match="must be a plots.GridStyle"):
+        plots.grid_of_curves({"p": [1.0, 2.0]}, "x", "y", "t", style=plots.LinesStyle())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plots.CurvesStyle().logy = True
