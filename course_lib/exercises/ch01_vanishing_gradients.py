@@ -73,51 +73,62 @@ def _check_max_gradient_factor(max_gradient_factor):
     return "(¼)^k: after 10 sigmoid layers at most 9.5e-07 of the gradient reaches the input, even in the best case."
 
 
-@exercise("01-clip-by-global-norm", "gradient clipping by the global norm")
-def _check_clip_by_global_norm(clip_by_global_norm):
-    """g ← g · min(1, c / ‖g‖), ‖g‖ over all arrays together."""
-    formula = ("Revisit: ‖g‖ = √(Σ over all arrays of Σ g²); if ‖g‖ > c, multiply every array by c/‖g‖, "
-               "otherwise leave them unchanged.")
+def _clip_grads():
+    """The gradients every clip case starts from: W1 of norm 5, b1 of norm 12, together ‖g‖ = 13."""
+    return {"W1": np.array([[3.0, 0.0], [0.0, 4.0]]), "b1": np.array([7.2, 9.6])}
 
-    def grads():
-        return {"W1": np.array([[3.0, 0.0], [0.0, 4.0]]), "b1": np.array([7.2, 9.6])}   # norms 5, 12; ‖g‖ = 13
 
-    def result(max_norm):
-        given = grads()
-        got = call(clip_by_global_norm, given, max_norm, what=f"clip_by_global_norm(grads, max_norm={max_norm})")
-        expect(isinstance(got, dict), f"clip_by_global_norm returned {type(got).__name__}; return a dict "
-               "with the same keys as grads (W1, b1), each an array of the same shape.")
-        expect(set(got) == {"W1", "b1"}, f"clip_by_global_norm returned the keys {sorted(got)}; "
-               "expected the keys of grads, ['W1', 'b1'].")
-        for key in ("W1", "b1"):
-            expect_shape(got[key], grads()[key].shape, f"clip_by_global_norm(...)[{key!r}]")
-        return {k: np.asarray(v, dtype=np.float64) for k, v in got.items()}
+def _clip_result(clip_by_global_norm, max_norm):
+    """clip_by_global_norm(grads, max_norm) as float arrays, checking it is a dict with the keys and
+    shapes of grads."""
+    got = call(clip_by_global_norm, _clip_grads(), max_norm,
+               what=f"clip_by_global_norm(grads, max_norm={max_norm})")
+    expect(isinstance(got, dict), f"clip_by_global_norm returned {type(got).__name__}; return a dict "
+           "with the same keys as grads (W1, b1), each an array of the same shape.")
+    expect(set(got) == {"W1", "b1"}, f"clip_by_global_norm returned the keys {sorted(got)}; "
+           "expected the keys of grads, ['W1', 'b1'].")
+    for key in ("W1", "b1"):
+        expect_shape(got[key], _clip_grads()[key].shape, f"clip_by_global_norm(...)[{key!r}]")
+    return {k: np.asarray(v, dtype=np.float64) for k, v in got.items()}
 
-    got = result(100.0)
-    if all(np.allclose(got[k], v * 100 / 13) for k, v in grads().items()):
+
+def _clip_expect_short_unchanged(clip_by_global_norm, formula):
+    """max_norm 100 > ‖g‖ = 13: the gradient comes back unchanged (not scaled up, not divided by ‖g‖²)."""
+    got = _clip_result(clip_by_global_norm, 100.0)
+    if all(np.allclose(got[k], v * 100 / 13) for k, v in _clip_grads().items()):
         raise CheckFailed("A gradient of norm 13 was scaled UP to norm 100: clipping only ever scales down "
                           "(min(1, c/‖g‖)). " + formula)
-    if all(np.allclose(got[k], v * 100 / 169) for k, v in grads().items()):
+    if all(np.allclose(got[k], v * 100 / 169) for k, v in _clip_grads().items()):
         raise CheckFailed("You divided by ‖g‖² = 169, the sum of squares: the norm is its square root, 13. "
                           + formula)
-    for key, want in grads().items():
+    for key, want in _clip_grads().items():
         expect_close(got[key], want, f"with ‖g‖ = 13 and max_norm = 100, grads[{key!r}]",
                      "A gradient whose norm is already below max_norm must stay unchanged. " + formula)
-    got = result(6.5)
+
+
+def _clip_expect_long_scaled(clip_by_global_norm, formula):
+    """max_norm 6.5 and 1 < ‖g‖ = 13: every array scaled by the same c/‖g‖ (not clipped by value,
+    not each array by its own norm)."""
+    got = _clip_result(clip_by_global_norm, 6.5)
     norm = float(np.sqrt(sum(np.sum(v * v) for v in got.values())))
-    if np.allclose(got["W1"], np.clip(grads()["W1"], -6.5, 6.5)) and np.allclose(got["b1"], [6.5, 6.5]):
+    grads = _clip_grads()
+    if np.allclose(got["W1"], np.clip(grads["W1"], -6.5, 6.5)) and np.allclose(got["b1"], [6.5, 6.5]):
         raise CheckFailed("You clipped each number to [−6.5, 6.5] (np.clip): that changes the gradient's "
                           "direction. Clipping by norm scales the whole gradient down instead. " + formula)
-    if np.allclose(got["W1"], grads()["W1"]) and np.allclose(got["b1"], [3.9, 5.2]):
+    if np.allclose(got["W1"], grads["W1"]) and np.allclose(got["b1"], [3.9, 5.2]):
         raise CheckFailed("You clipped each array by its own norm (W1 has norm 5 < 6.5, so it stayed; b1 "
                           "was cut from 12 to 6.5): that changes the direction of the whole gradient. Use one global "
                           "norm over all arrays together. " + formula)
-    for key, want in grads().items():
+    for key, want in grads.items():
         expect_close(got[key], want * 0.5, f"with ‖g‖ = 13 and max_norm = 6.5, grads[{key!r}]",
                      f"Every array must be multiplied by 6.5/13 = 0.5 (the clipped norm was {norm:.4g}). " + formula)
-    got = result(1.0)
-    for key, want in grads().items():
+    got = _clip_result(clip_by_global_norm, 1.0)
+    for key, want in grads.items():
         expect_close(got[key], want / 13.0, f"with ‖g‖ = 13 and max_norm = 1, grads[{key!r}]", formula)
+
+
+def _clip_expect_small_unchanged(clip_by_global_norm, formula):
+    """A tiny gradient (‖g‖ = 0.05) under max_norm 1 stays unchanged: clipping never scales up."""
     small = {"W1": np.array([[0.03, 0.0], [0.0, 0.04]]), "b1": np.array([0.0, 0.0])}
     got = call(clip_by_global_norm, small, 1.0, what="clip_by_global_norm(small grads, 1.0)")
     if isinstance(got, dict) and "W1" in got and np.allclose(got["W1"], [[0.6, 0.0], [0.0, 0.8]]):
@@ -126,6 +137,16 @@ def _check_clip_by_global_norm(clip_by_global_norm):
     expect(isinstance(got, dict) and "W1" in got, "clip_by_global_norm must return a dict with the keys of grads.")
     expect_close(got["W1"], small["W1"], "with ‖g‖ = 0.05 and max_norm = 1, grads['W1']",
                  "Small gradients stay unchanged. " + formula)
+
+
+@exercise("01-clip-by-global-norm", "gradient clipping by the global norm")
+def _check_clip_by_global_norm(clip_by_global_norm):
+    """g ← g · min(1, c / ‖g‖), ‖g‖ over all arrays together."""
+    formula = ("Revisit: ‖g‖ = √(Σ over all arrays of Σ g²); if ‖g‖ > c, multiply every array by c/‖g‖, "
+               "otherwise leave them unchanged.")
+    _clip_expect_short_unchanged(clip_by_global_norm, formula)
+    _clip_expect_long_scaled(clip_by_global_norm, formula)
+    _clip_expect_small_unchanged(clip_by_global_norm, formula)
     return ("One norm over all arrays, scaled down only when too long: the direction of the step is kept, "
             "its length is capped — that is train(..., clip_norm=c).")
 
@@ -133,33 +154,33 @@ def _check_clip_by_global_norm(clip_by_global_norm):
 _VANISH_CASES = {1.0: 0, 0.5: 1, 0.25: 1, 0.1: 2, 0.01: 4, 1e-6: 10, 1e-12: 20}
 
 
-@exercise("01-layers-to-vanish", "how many sigmoid layers until even the best case vanishes")
-def _check_layers_to_vanish(layers_to_vanish):
-    """The smallest k >= 0 with (1/4)^k <= fraction: k = ⌈log(1/fraction) / log 4⌉."""
-    formula = ("Through k sigmoid layers the gradient is multiplied by at most (¼)^k; you want the "
-               "smallest whole k with (¼)^k ≤ fraction, i.e. k = ⌈log(1/fraction) / log 4⌉ (or count "
-               "up in a loop until 0.25**k ≤ fraction).")
-    for fraction, want in _VANISH_CASES.items():
-        got = call(layers_to_vanish, fraction, what=f"layers_to_vanish({fraction:g})")
-        try:
-            value = float(got)
-        except (TypeError, ValueError):
-            raise CheckFailed(f"layers_to_vanish({fraction:g}) returned {short(got)}; return one whole "
-                              "number of layers.") from None
-        if value == want:
-            continue
-        exact = np.log(1 / fraction) / np.log(4)
-        if want > 0 and np.isclose(value, exact) and value != round(value):
-            raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:.4g}: a network has a whole number "
-                              f"of layers — round up to {want}. " + formula)
-        if want > 0 and np.isclose(value, np.ceil(np.log(1 / fraction) / np.log(2))):
-            raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:g} uses a factor ½ per layer: ½ is "
-                              "σ(0), the sigmoid's value, but its slope there is ¼. " + formula)
-        if value in (want - 1, want + 1):
-            raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:g}, expected {want}: off by one — "
-                              f"check (¼)^{value:g} = {0.25 ** value:.3g} against {fraction:g} "
-                              "(≤, and round up, not down). " + formula)
-        raise CheckFailed(f"layers_to_vanish({fraction:g}): expected {want}, got {short(got)}. " + formula)
+def _vanish_expect_case(layers_to_vanish, fraction, want, formula):
+    """layers_to_vanish(fraction) is the whole number want; else the slip: not rounded up, a factor
+    ½ per layer, off by one."""
+    got = call(layers_to_vanish, fraction, what=f"layers_to_vanish({fraction:g})")
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"layers_to_vanish({fraction:g}) returned {short(got)}; return one whole "
+                          "number of layers.") from None
+    if value == want:
+        return
+    exact = np.log(1 / fraction) / np.log(4)
+    if want > 0 and np.isclose(value, exact) and value != round(value):
+        raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:.4g}: a network has a whole number "
+                          f"of layers — round up to {want}. " + formula)
+    if want > 0 and np.isclose(value, np.ceil(np.log(1 / fraction) / np.log(2))):
+        raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:g} uses a factor ½ per layer: ½ is "
+                          "σ(0), the sigmoid's value, but its slope there is ¼. " + formula)
+    if value in (want - 1, want + 1):
+        raise CheckFailed(f"layers_to_vanish({fraction:g}) = {value:g}, expected {want}: off by one — "
+                          f"check (¼)^{value:g} = {0.25 ** value:.3g} against {fraction:g} "
+                          "(≤, and round up, not down). " + formula)
+    raise CheckFailed(f"layers_to_vanish({fraction:g}): expected {want}, got {short(got)}. " + formula)
+
+
+def _vanish_expect_value_errors(layers_to_vanish):
+    """A fraction outside (0, 1] (0, −0.5, 1.5) raises ValueError."""
     for bad in (0.0, -0.5, 1.5):
         try:
             layers_to_vanish(bad)
@@ -172,5 +193,16 @@ def _check_layers_to_vanish(layers_to_vanish):
                               "that says fraction must be in (0, 1].") from None
         raise CheckFailed(f"layers_to_vanish({bad}) returned without an error; a fraction of the gradient "
                           "lies in (0, 1]: raise ValueError for anything else.")
+
+
+@exercise("01-layers-to-vanish", "how many sigmoid layers until even the best case vanishes")
+def _check_layers_to_vanish(layers_to_vanish):
+    """The smallest k >= 0 with (1/4)^k <= fraction: k = ⌈log(1/fraction) / log 4⌉."""
+    formula = ("Through k sigmoid layers the gradient is multiplied by at most (¼)^k; you want the "
+               "smallest whole k with (¼)^k ≤ fraction, i.e. k = ⌈log(1/fraction) / log 4⌉ (or count "
+               "up in a loop until 0.25**k ≤ fraction).")
+    for fraction, want in _VANISH_CASES.items():
+        _vanish_expect_case(layers_to_vanish, fraction, want, formula)
+    _vanish_expect_value_errors(layers_to_vanish)
     return ("10 sigmoid layers are enough for even the best case to pass back less than a millionth "
             "of the gradient; 20 for less than 10⁻¹².")
