@@ -399,9 +399,11 @@ def test_every_check_speaks_korean_and_keeps_its_numbers(exercise_id, korean):
         korean.set_language("en")
         with np.errstate(all="ignore"):
             english = run_check(exercise_id, answer)
+        english_shape_hint = exercises._framework._SHAPE_HINT in english.message
         korean.set_language("ko")
         with np.errstate(all="ignore"):
             hangul = run_check(exercise_id, answer)
+        korean_shape_hint = korean.gettext(exercises._framework._SHAPE_HINT) in hangul.message
         assert english.passed is passed and hangul.passed is passed, (english, hangul)
         assert not _HANGUL.search(english.message), english.message
         if not passed:
@@ -409,3 +411,4 @@ def test_every_check_speaks_korean_and_keeps_its_numbers(exercise_id, korean):
         assert _HANGUL.search(hangul.message), hangul.message               # Korean ...
         assert sorted(_NUMBER.findall(hangul.message)) == sorted(_NUMBER.findall(english.message)), \
             (english.message, hangul.message)                               # ... with the same numbers
+        assert korean_shape_hint == english_shape_hint, hangul.message     # and the same "wrong shape" hint
