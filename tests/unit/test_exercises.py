@@ -1,5 +1,7 @@
 """course_lib.exercises: the registry, check() outcomes and display, strict mode, the
 helpers, and chapter 00's checkers (pass on the solution, fail on the common mistakes)."""
+import re
+
 import numpy as np
 import pytest
 
@@ -264,3 +266,149 @@ def test_a_pair_holding_a_name_is_not_a_wrong_kind(registry):
         """Return ('adam', 3)."""
         exercises.expect_equal(exercises.call(f), ("adam", 3), "f()")
     assert run_check("99-pair", lambda: ("adam", 3)).passed is True
+
+
+# ---------------------------------------------------------------- the checkers speak Korean
+
+def _stable_sigmoid(x):
+    x = np.asarray(x, dtype=np.float64)
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _clip(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+    return {k: g * min(1.0, max_norm / norm) for k, g in grads.items()}
+
+
+def _layers_to_vanish(fraction, factor=0.25):
+    if not 0 < fraction <= 1:
+        raise ValueError("fraction must be in (0, 1]")
+    k = 0
+    while factor ** k > fraction:
+        k += 1
+    return k
+
+
+def _adam(W, m, v, g, t, lr, beta1, beta2, eps, eps_inside=False):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    root = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
+    return W - lr * m_hat / root, m, v
+
+
+def _first_to_reach(race, offset=0):
+    from course_lib import surfaces
+    reached = {}
+    for name, kwargs in race["optimizers"].items():
+        path = surfaces.trajectory(name, race["surface"], steps=race["steps"], opt_kwargs=kwargs)
+        step = surfaces.steps_to_reach(path, race["surface"], tol=race["tol"])
+        reached[name] = None if step is None else step + offset
+    done = {k: s for k, s in reached.items() if s is not None}
+    return (min(done, key=done.get) if done else None), reached
+
+
+def _batchnorm(x, gamma, beta, eps=1e-5, ddof=0):
+    return gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0, ddof=ddof) + eps) + beta
+
+
+def _weight_decay(loss, grads, params, lam, half=0.5):
+    penalty = half * lam * sum(np.sum(w ** 2) for k, w in params.items() if k.startswith("W"))
+    return loss + penalty, {k: g + lam * params[k] if k.startswith("W") else g for k, g in grads.items()}
+
+
+def _dropout_forward(x, p, rng, scale=True):
+    mask = (rng.random(x.shape) >= p).astype(np.float64)
+    return x * mask / (1 - p if scale else 1.0), mask
+
+
+def _dropout_backward(dy, mask, p):
+    return dy * mask / (1 - p)
+
+
+def _last_hidden_std(init, layer=-1):
+    stats, _scores = exercises.ch03_weight_initialization._stall_reference(init)
+    return stats[layer]["act_std"]
+
+
+def _pick_best(trials, key="val_acc"):
+    return int(np.nanargmax([t[key] for t in trials]))
+
+
+# id -> (a right answer, a wrong answer, words of the English hint for the wrong one)
+KOREAN_CASES = {
+    "00-neuron": (lambda x, w, b: _stable_sigmoid(w * np.asarray(x) + b),
+                  lambda x, w, b: w * np.asarray(x) + b, "returned w·x + b itself"),
+    "00-accuracy": (lambda s, t: np.mean(np.argmax(s, axis=1) == t),
+                    lambda s, t: 100 * np.mean(np.argmax(s, axis=1) == t), "percentage"),
+    "01-sigmoid-derivative": (lambda x: _stable_sigmoid(x) * (1 - _stable_sigmoid(x)), _stable_sigmoid,
+                              "σ(x) itself"),
+    "01-max-gradient-factor": (lambda k: 0.25 ** k, lambda k: 0.5 ** k, "0.5^1"),
+    "01-clip-by-global-norm": (_clip, lambda grads, c: {k: np.clip(g, -c, c) for k, g in grads.items()},
+                               "np.clip"),
+    "01-layers-to-vanish": (_layers_to_vanish, lambda f: _layers_to_vanish(f, 0.5), "a factor ½ per layer"),
+    "02-elu": (lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))),
+               lambda x, alpha: np.where(x > 0, x, alpha * np.exp(np.minimum(x, 0))), "the −1 is missing"),
+    "02-elu-derivative": (lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0))),
+                          lambda x, alpha: np.where(x > 0, 1.0, 0.0), "ReLU's derivative"),
+    "02-leaky-relu": (lambda x, alpha: np.where(x > 0, x, alpha * x),
+                      lambda x, alpha: np.maximum(alpha * x, x), "max(αx, x)"),
+    "03-he-std": (lambda i, o: np.sqrt(2 / i), lambda i, o: 2 / np.sqrt(i), "erratum"),
+    "03-glorot-std": (lambda i, o: np.sqrt(2 / (i + o)), lambda i, o: np.sqrt(3 / (i + o)), "erratum"),
+    "03-why-stall": (_last_hidden_std, lambda init: _last_hidden_std(init, 0), "FIRST hidden layer"),
+    "04-momentum": (lambda W, v, g, lr, alpha: (W + (alpha * v - lr * g), alpha * v - lr * g),
+                    lambda W, v, g, lr, alpha: (W - lr * g, v), "plain SGD"),
+    "04-adam-step": (_adam, lambda *a, **k: _adam(*a, **k, eps_inside=True), "ε is inside the square root"),
+    "04-first-to-reach": (_first_to_reach, lambda race: _first_to_reach(race, 1), "counted from 1"),
+    "05-batchnorm-forward": (_batchnorm, lambda x, g, b, eps=1e-5: _batchnorm(x, g, b, eps, ddof=1),
+                             "unbiased variance"),
+    "05-running-mean": (lambda r, b, momentum: momentum * r + (1 - momentum) * b,
+                        lambda r, b, momentum: (1 - momentum) * r + momentum * b, "swapped"),
+    "06-weight-decay": (_weight_decay, lambda *a: _weight_decay(*a, half=1.0), "without the ½"),
+    "06-dropout": ((_dropout_forward, _dropout_backward),
+                   (lambda x, p, rng: _dropout_forward(x, p, rng, scale=False), _dropout_backward),
+                   "the scaling 1/(1 − p) is missing"),
+    "07-log-uniform": (lambda lo, hi, n, rng: 10 ** rng.uniform(np.log10(lo), np.log10(hi), n),
+                       lambda lo, hi, n, rng: rng.uniform(lo, hi, n), "linear scale"),
+    "07-pick-best": (_pick_best, lambda trials: _pick_best(trials, "test_acc"), "best TEST accuracy"),
+}
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+@pytest.fixture
+def korean(monkeypatch):
+    """Korean for the test, English again afterwards (whatever COURSE_LANG says)."""
+    from course_lib import i18n
+    monkeypatch.delenv(i18n.ENV, raising=False)
+    i18n.set_language("ko")
+    yield i18n
+    i18n.set_language("en")
+    i18n._chosen = None
+
+
+def test_every_check_of_chapters_00_to_07_has_a_korean_case():
+    assert set(KOREAN_CASES) == {i for i in exercises.ids() if i[:2] <= "07"}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(KOREAN_CASES))
+def test_every_check_speaks_korean_and_keeps_its_numbers(exercise_id, korean):
+    right, wrong, english_words = KOREAN_CASES[exercise_id]
+    for answer, passed in ((right, True), (wrong, False)):
+        korean.set_language("en")
+        with np.errstate(all="ignore"):
+            english = run_check(exercise_id, answer)
+        english_shape_hint = exercises._framework._SHAPE_HINT in english.message
+        korean.set_language("ko")
+        with np.errstate(all="ignore"):
+            hangul = run_check(exercise_id, answer)
+        korean_shape_hint = korean.gettext(exercises._framework._SHAPE_HINT) in hangul.message
+        assert english.passed is passed and hangul.passed is passed, (english, hangul)
+        assert not _HANGUL.search(english.message), english.message
+        if not passed:
+            assert english_words in english.message, english.message
+        assert _HANGUL.search(hangul.message), hangul.message               # Korean ...
+        assert sorted(_NUMBER.findall(hangul.message)) == sorted(_NUMBER.findall(english.message)), \
+            (english.message, hangul.message)                               # ... with the same numbers
+        assert korean_shape_hint == english_shape_hint, hangul.message     # and the same "wrong shape" hint
