@@ -32,6 +32,7 @@ COMPARING = re.compile(
     r"twice|half|times|orders? of magnitude|percent|same|equal|exceeds?|beats?|wins?|loses?|"
     r"dearer|cheaper|expensive|stays?|stalls?|never|always)\b", re.I)
 _NUMBER = re.compile(r"[0-9¼½¾⅓⅔]|\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+_HEADING_ONLY = re.compile(r"#+\s*What you should see[^\n]*", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*_(\"'“])|\n\s*[-*]\s+|\n{2,}")
 
 
@@ -51,12 +52,32 @@ def is_claim(sentence: str) -> bool:
 
 def claim_sentences(path) -> list[str]:
     """Every claim in the "What you should see" and summary cells of the notebook at path."""
-    nb = nbformat.read(Path(path), as_version=4)
     found = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and CLAIM_CELLS.search(cell.source):
-            found += [s for s in sentences(cell.source) if is_claim(s)]
+    for source in claim_texts(path):
+        found += [s for s in sentences(source) if is_claim(s)]
     return found
+
+
+def claim_texts(path) -> list[str]:
+    """The markdown of the claim cells: a cell that names "What you should see" or a summary, and
+    the first markdown cell after a heading-only "What you should see" cell (the text that comes
+    after the code it talks about), unless that cell starts a new heading or is speaker notes."""
+    nb = nbformat.read(Path(path), as_version=4)
+    texts, under_heading = [], False
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = cell.source.strip()
+        if CLAIM_CELLS.search(text):
+            texts.append(text)
+            under_heading = bool(_HEADING_ONLY.fullmatch(text))
+        elif text.startswith("#"):
+            under_heading = False
+        elif under_heading:
+            if cell.metadata.get("slideshow", {}).get("slide_type") != "notes":
+                texts.append(text)
+            under_heading = False
+    return texts
 
 
 def unchecked(path, quoted) -> list[str]:

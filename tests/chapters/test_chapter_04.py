@@ -139,6 +139,7 @@ def test_rosenbrock_start_is_locally_unstable_for_sgd(nb):
 def test_single_sample_at_lr_01_rises_above_its_start(nb):
     b1 = np.array(nb["b1"])
     assert b1.max() > b1[0] + 0.5
+    assert b1[-1] < b1.max() - 0.5                              # ... before it falls
 
 
 def test_linear_scaling_rule_per_example(nb):
@@ -174,6 +175,9 @@ def test_race_in_the_notebook_is_the_checked_one(nb):
 # ================================================================ every claim printed or checked
 
 QUOTED = {
+    "the full batch and the mini-batch of 50 are nearly as good as each other": "test_minibatch_step_based_facts",
+    "at η = 0.1 its loss climbs above where it started before it falls":
+        "test_single_sample_at_lr_01_rises_above_its_start",
     "SGD's $y$ changes sign at *every* step": "test_dlfs_sgd_zigzags_momentum_overshoots_adagrad_steps_shrink",
     "Momentum does not zig-zag but **overshoots**": "test_dlfs_sgd_zigzags_momentum_overshoots_adagrad_steps_shrink",
     "AdaGrad's steps shrink by two orders of magnitude": "test_dlfs_sgd_zigzags_momentum_overshoots_adagrad_steps_shrink",
