@@ -34,6 +34,9 @@ def course(tmp_path):
                     f"locale/ko/{path.stem}.po"):
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(NOTEBOOKS / rel, root / rel)
+    for path in (NOTEBOOKS / "solutions").glob("*.ipynb"):   # the chapters they link to, so links resolve as in
+        if not (root / "solutions" / path.name).exists():     # notebooks/ (a Korean chapter's link to an
+            shutil.copy(path, root / "solutions" / path.name)  # untranslated one leads to its English notebook)
     return root
 
 
