@@ -16,11 +16,12 @@ from notebook_run import NOTEBOOKS, run_notebook
 #: Korean run must show (printed text, exercise feedback, the explorer's caption).
 KEY_NUMBERS = {
     "00_start_here": ["data_shapes", "pixel_range", "labels", "versions", "x", "y"],
-    # chapter 05 without its timings (grid_seconds, ms_per_step, step_cost), which differ from run to run
+    # chapter 05 without what holds timings (grid_seconds, ms_per_step, step_cost, and the history bn_fast
+    # with its "time" per step), which differ from run to run
     "05_batch_normalization": ["FULL_RUN", "PICTURE_STD", "pre_std", "normalized_stats", "identity_error",
                                "grad_errors", "net_grad_errors", "bias_grad_before_bn", "worst_grad_error",
                                "steps_to_95", "step_gain", "loss_jump", "early_loss", "grid", "learns",
-                               "usable_decades", "mean_over_scales", "var_over_eps", "update_ratio", "bn_fast",
+                               "usable_decades", "mean_over_scales", "var_over_eps", "update_ratio",
                                "lr_sweep", "sweep_best", "blown", "final_train", "final_test", "bn_vs_plain",
                                "running_gap", "batch_sizes", "acc_random", "acc_by_class", "running_acc",
                                "fold_error", "fold_same", "placement", "placement_diff", "ln_grad_error",
