@@ -34,6 +34,21 @@ KEY_NUMBERS = {
                       "rosen_final", "saddle_stats", "E", "E_lib", "mb_loss_at_40", "noise_slope", "STEPS",
                       "FULL_RUN", "test_acc", "sched_loss", "sched_acc", "RACE", "rosen_lam_start", "b1",
                       "at_2000", "range_test", "tuned_acc", "decay", "train_loss_end", "crossing", "ranking"],
+    # chapter 05 without what holds timings (grid_seconds, ms_per_step, step_cost, and the history bn_fast
+    # with its "time" per step), which differ from run to run
+    "05_batch_normalization": ["FULL_RUN", "PICTURE_STD", "pre_std", "normalized_stats", "identity_error",
+                               "grad_errors", "net_grad_errors", "bias_grad_before_bn", "worst_grad_error",
+                               "steps_to_95", "step_gain", "loss_jump", "early_loss", "grid", "learns",
+                               "usable_decades", "mean_over_scales", "var_over_eps", "update_ratio",
+                               "lr_sweep", "sweep_best", "blown", "final_train", "final_test", "bn_vs_plain",
+                               "running_gap", "batch_sizes", "acc_random", "acc_by_class", "running_acc",
+                               "fold_error", "fold_same", "placement", "placement_diff", "ln_grad_error",
+                               "norm_test", "ln_alone_error"],
+    "06_regularization": ["final", "gap_plain", "test_at", "gaps", "tests", "vals", "loss_check", "formula_error",
+                          "weight_std", "zeros", "tiny", "l1_val", "val_final", "chosen", "chosen_test", "lead",
+                          "ahead_from", "fast_test", "mc_error", "single_error", "stop_epoch", "best_epoch",
+                          "loss_best_epoch", "loss_rise", "es_test", "val_cost", "maxnorm_test", "mnist_largest",
+                          "moons_scores"],
 }
 KOREAN_OUTPUT = {
     "00_start_here": ["course_lib 준비 완료", "픽셀 값의 범위 [0.0, 1.0]", "✔ [00-neuron] 여러분의 뉴런은",
@@ -53,6 +68,14 @@ KOREAN_OUTPUT = {
                       "SGD의 η = 0.002는 출발점의 국소 한계보다 큽니다", "적응적 방법 6개 중",
                       "개가 일정한 η보다 낮게 끝납니다", "AdamW의 조용한 가중치는 정확히 이 비율로 줄어듭니다",
                       "스텝째에 y의 유효 η가 x의 유효 η를 넘어섭니다", "✔ [04-first-to-reach]"],
+    "05_batch_normalization": ["BN이 없으면 σ가 층마다 약", "float32 반올림 오차 안에서 z가 그대로 돌아옵니다",
+                               "역전파가 올바르다는 기준인 1e-6보다 훨씬 작습니다.",
+                               "추론 모드(이동 평균)는 이미지 한 장도 처리합니다: 예측",
+                               "클래스별로 정렬한 배치는 예제 128개까지",
+                               "층 정규화 신경망과 중심 차분의 비교: 가장 큰 상대 오차"],
+    "06_regularization": ["훈련 정확도 1.000: 훈련 점을 모두 맞힙니다.", "이 격차가 과대적합입니다.",
+                          "편향 기울기는 그대로:", "마스크에 걸친 y의 평균 :", "의심스러운 이미지는 사람에게 넘기세요.",
+                          "훈련은 200 에폭 중 에폭"],
 }
 
 
