@@ -14,13 +14,16 @@ Layer 2 (models and measurement). The per-layer statistics are those of
 ``diagnostics.layer_stats`` on a fixed monitoring batch (the first ``stats_rows`` training
 rows), called at every record: the monitor has no statistics of its own.
 """
+import dataclasses
+
 import numpy as np
 
 from . import diagnostics, optimizers, regularization, training
+from ._names import merge_params
 from ._validate import positive_int
 from .i18n import gettext as _
 
-__all__ = ["monitor", "readout", "LAYER_KEYS", "initial_loss"]
+__all__ = ["monitor", "MonitorSettings", "readout", "LAYER_KEYS", "initial_loss"]
 
 #: The per-layer statistics the monitor records (the keys of diagnostics.layer_stats).
 LAYER_KEYS = ("act_mean", "act_std", "dead", "saturated", "grad_norm", "update_ratio")
@@ -46,8 +49,81 @@ def _accuracy(net, x, t, evaluate):
     return float(net.accuracy(x, t) if evaluate is None else evaluate(net, x, t))
 
 
-def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300, batch_size=64, every=20,
-            seed=0, stats_rows=256, eval_rows=1000, evaluate=None, schedule=None):
+@dataclasses.dataclass(frozen=True)
+class MonitorSettings:
+    """How :func:`monitor` runs; every field is also a keyword of ``monitor``, checked on creation.
+
+    ``steps`` mini-batch updates of ``batch_size`` rows (their order seeded by ``seed``), a record
+    at step 0, at steps 1, 2, 4, ... below ``every``, every ``every`` steps and at the end; the
+    per-layer statistics on the first ``stats_rows`` training rows, the accuracies on the first
+    ``eval_rows`` rows (``evaluate(net, x, t)`` replaces ``net.accuracy`` if given);
+    ``schedule(step) -> lr`` (optional) sets the learning rate before each update (step from 0).
+    """
+
+    steps: int = 300
+    batch_size: int = 64
+    every: int = 20
+    seed: object = 0
+    stats_rows: int = 256
+    eval_rows: int = 1000
+    evaluate: object = None
+    schedule: object = None
+
+    def __post_init__(self):
+        for name, hint in (("steps", " (number of updates)"),
+                           ("every", " (record the statistics every this many steps)"),
+                           ("stats_rows", " (rows of the monitoring batch)"),
+                           ("eval_rows", " (rows used to measure the accuracies)"), ("batch_size", "")):
+            object.__setattr__(self, name, positive_int(name, getattr(self, name), hint))
+        if self.evaluate is not None and not callable(self.evaluate):
+            raise TypeError(_("evaluate must be a function evaluate(net, x, t) -> accuracy, got {kind}").format(
+                kind=type(self.evaluate).__name__))
+        if self.schedule is not None and not callable(self.schedule):
+            raise TypeError(_("schedule must be a function step -> lr (or None), got {kind}").format(
+                kind=type(self.schedule).__name__))
+
+
+def _checked(optimizer, x_train, t_train, x_val, t_val):
+    """(optimizer, x_train, t_train) as arrays and an optimizer object; a clear error otherwise."""
+    x_train, t_train = np.asarray(x_train), np.asarray(t_train)
+    if len(x_train) != len(t_train):
+        raise ValueError(_("x_train has {rows} rows but t_train has {labels} labels").format(
+            rows=len(x_train), labels=len(t_train)))
+    if (x_val is None) != (t_val is None):
+        raise ValueError(_("give both x_val and t_val, or neither"))
+    if isinstance(optimizer, str):
+        optimizer = optimizers.get(optimizer)
+    if not callable(getattr(optimizer, "update", None)):
+        raise TypeError(_("optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its name; "
+                          "got {kind}").format(kind=type(optimizer).__name__))
+    return optimizer, x_train, t_train
+
+
+class _Recorder:
+    """The records of one monitored run: accuracies and per-layer statistics at chosen steps."""
+
+    def __init__(self, net, optimizer, x_train, t_train, x_val, t_val, cfg):
+        self.net, self.optimizer, self.evaluate = net, optimizer, cfg.evaluate
+        self.stats_batch = (x_train[:cfg.stats_rows], t_train[:cfg.stats_rows])
+        self.sets = {"train_acc": (x_train[:cfg.eval_rows], t_train[:cfg.eval_rows]),
+                     "val_acc": None if x_val is None else (x_val[:cfg.eval_rows], t_val[:cfg.eval_rows])}
+        self.rec = {"step": [], "train_acc": [], "val_acc": [], **{k: [] for k in LAYER_KEYS}}
+
+    def record(self, step):
+        self.rec["step"].append(step)
+        for key, xy in self.sets.items():
+            self.rec[key].append(np.nan if xy is None else _accuracy(self.net, *xy, self.evaluate))
+        stats = diagnostics.layer_stats(self.net, *self.stats_batch, lr=float(self.optimizer.lr))
+        for k in LAYER_KEYS:
+            self.rec[k].append([np.nan if s[k] is None else s[k] for s in stats])
+
+    def result(self):
+        out = {k: np.asarray(self.rec[k], dtype=np.float64) for k in ("step", "train_acc", "val_acc")}
+        out["layers"] = {k: np.asarray(self.rec[k], dtype=np.float64) for k in LAYER_KEYS}
+        return out
+
+
+def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, *, settings=None, **keywords):
     """Train ``net`` for ``steps`` mini-batch updates and record, at step 0, at steps 1, 2, 4, ...
     below ``every``, every ``every`` steps and at the end:
 
@@ -57,55 +133,27 @@ def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300,
                          layer l, x_s = the first ``stats_rows`` training rows; update_ratio is
                          η‖∂L/∂W_l‖/‖W_l‖, the plain-SGD step relative to the weights
 
-    ``schedule(step) -> lr`` (optional) sets the learning rate before each update (step from 0).
-    A NaN or infinite loss stops the run (``diverged`` True, ``stopped_at`` the step) instead
-    of raising: a diverging run is one of the things the monitor must show.
+    The keywords are the fields of :class:`MonitorSettings` (steps, batch_size, every, seed,
+    stats_rows, eval_rows, evaluate, schedule), or ``settings=MonitorSettings(...)`` with keywords
+    overriding it. A NaN or infinite loss stops the run (``diverged`` True, ``stopped_at`` the
+    step) instead of raising: a diverging run is one of the things the monitor must show.
     Returns a dict: loss, step, train_acc, val_acc, layers, initial_loss, diverged,
     stopped_at, lr, every.
     """
-    steps = positive_int("steps", steps, " (number of updates)")
-    every = positive_int("every", every, " (record the statistics every this many steps)")
-    stats_rows = positive_int("stats_rows", stats_rows, " (rows of the monitoring batch)")
-    eval_rows = positive_int("eval_rows", eval_rows, " (rows used to measure the accuracies)")
-    x_train, t_train = np.asarray(x_train), np.asarray(t_train)
-    if len(x_train) != len(t_train):
-        raise ValueError(_("x_train has {rows} rows but t_train has {labels} labels").format(
-            rows=len(x_train), labels=len(t_train)))
-    if (x_val is None) != (t_val is None):
-        raise ValueError(_("give both x_val and t_val, or neither"))
-    if evaluate is not None and not callable(evaluate):
-        raise TypeError(_("evaluate must be a function evaluate(net, x, t) -> accuracy, got {kind}").format(
-            kind=type(evaluate).__name__))
-    if schedule is not None and not callable(schedule):
-        raise TypeError(_("schedule must be a function step -> lr (or None), got {kind}").format(
-            kind=type(schedule).__name__))
-    if isinstance(optimizer, str):
-        optimizer = optimizers.get(optimizer)
-    if not callable(getattr(optimizer, "update", None)):
-        raise TypeError(_("optimizer must be an optimizer such as optimizers.get('sgd', lr=0.1), or its name; "
-                          "got {kind}").format(kind=type(optimizer).__name__))
-    batch_size = min(positive_int("batch_size", batch_size), len(x_train))
-    xs, ts = x_train[:stats_rows], t_train[:stats_rows]
-    xe, te = x_train[:eval_rows], t_train[:eval_rows]
-    rec = {"step": [], "train_acc": [], "val_acc": [], **{k: [] for k in LAYER_KEYS}}
-
-    def record(step):
-        rec["step"].append(step)
-        rec["train_acc"].append(_accuracy(net, xe, te, evaluate))
-        rec["val_acc"].append(np.nan if x_val is None else _accuracy(net, x_val[:eval_rows], t_val[:eval_rows],
-                                                                       evaluate))
-        stats = diagnostics.layer_stats(net, xs, ts, lr=float(optimizer.lr))
-        for k in LAYER_KEYS:
-            rec[k].append([np.nan if s[k] is None else s[k] for s in stats])
-
-    early = {2 ** k for k in range(8) if 2 ** k < every}      # the first steps, densely: 1, 2, 4, ...
-    first = initial_loss(net, xs, ts)
-    losses, diverged, stopped_at = [], False, steps
-    record(0)
-    batches = training.minibatches(len(x_train), batch_size, steps, np.random.default_rng(seed))
-    for step, idx in enumerate(batches):
-        if schedule is not None:
-            optimizer.lr = _scheduled_lr(schedule, step)
+    base = settings or MonitorSettings()
+    merge_params("monitor()", keywords, dataclasses.asdict(base), numeric=False)
+    cfg = dataclasses.replace(base, **keywords)
+    optimizer, x_train, t_train = _checked(optimizer, x_train, t_train, x_val, t_val)
+    recorder = _Recorder(net, optimizer, x_train, t_train, x_val, t_val, cfg)
+    early = {2 ** k for k in range(8) if 2 ** k < cfg.every}      # the first steps, densely: 1, 2, 4, ...
+    first = initial_loss(net, *recorder.stats_batch)
+    losses, diverged, stopped_at = [], False, cfg.steps
+    recorder.record(0)
+    batch_size = min(cfg.batch_size, len(x_train))
+    for step, idx in enumerate(training.minibatches(len(x_train), batch_size, cfg.steps,
+                                                    np.random.default_rng(cfg.seed))):
+        if cfg.schedule is not None:
+            optimizer.lr = _scheduled_lr(cfg.schedule, step)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss, grads = net.loss_and_gradient(x_train[idx], t_train[idx])
             ok = np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads.values())
@@ -116,16 +164,15 @@ def monitor(net, optimizer, x_train, t_train, x_val=None, t_val=None, steps=300,
         with np.errstate(over="ignore", invalid="ignore"):
             optimizer.update(net.params, grads)
         done = step + 1
-        if done % every == 0 or done == steps or done in early:
+        if done % cfg.every == 0 or done == cfg.steps or done in early:
             if not all(np.all(np.isfinite(p)) for p in net.params.values()):
                 diverged, stopped_at = True, done
                 break
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                record(done)
-    out = {k: np.asarray(rec[k], dtype=np.float64) for k in ("step", "train_acc", "val_acc")}
-    out["layers"] = {k: np.asarray(rec[k], dtype=np.float64) for k in LAYER_KEYS}
+                recorder.record(done)
+    out = recorder.result()
     out.update(loss=np.asarray(losses), initial_loss=first, diverged=diverged, stopped_at=stopped_at,
-               lr=float(optimizer.lr), every=every)
+               lr=float(optimizer.lr), every=cfg.every)
     return out
 
 

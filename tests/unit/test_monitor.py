@@ -118,3 +118,16 @@ def test_digit_grid_titles_each_image_with_its_label(digits):
     assert [ax.get_title() for ax in fig.axes] == [f"{i}: label {t[i]}" for i in range(5)]
     with pytest.raises(ValueError, match="784 pixels"):
         plots.digit_grid(x[:, :10], t)
+
+
+def test_monitor_settings_object_and_keywords_give_the_same_run(digits):
+    x, t, xv, tv = digits
+    settings = monitor.MonitorSettings(steps=12, every=4, stats_rows=64, eval_rows=100, seed=2)
+    by_object = monitor.monitor(MLP([784, 20, 10], seed=0), "sgd", x, t, xv, tv, settings=settings)
+    by_keywords = monitor.monitor(MLP([784, 20, 10], seed=0), "sgd", x, t, xv, tv, steps=12, every=4,
+                                  stats_rows=64, eval_rows=100, seed=2)
+    other = monitor.monitor(MLP([784, 20, 10], seed=0), "sgd", x, t, xv, tv, settings=settings, seed=3)
+    assert np.array_equal(by_object["loss"], by_keywords["loss"])
+    assert not np.array_equal(by_object["loss"], other["loss"])
+    with pytest.raises(TypeError, match=r"monitor\(\) got unexpected parameter\(s\) 'step' \(did you mean 'steps'\?\)"):
+        monitor.monitor(MLP([784, 20, 10], seed=0), "sgd", x, t, step=5)
