@@ -369,6 +369,22 @@ def lr_range_test(make_net, make_optimizer, x, t, lr_min=1e-5, lr_max=10.0, step
     ``lr_at_min`` (η where s is lowest), ``suggested``, ``diverged`` (True when the run
     stopped early) and ``steps`` (the number of steps run).
     """
+    make_optimizer = _range_test_makers(make_net, make_optimizer)
+    x, t, lrs, batch_size = _range_test_rates(x, t, lr_min, lr_max, steps, batch_size)
+    net, opt = _range_test_built(make_net, make_optimizer, lrs[0])
+    losses, diverged = _range_test_losses(net, opt, x, t, lrs, batch_size, seed)
+    n = len(losses)
+    if n == 0:
+        raise ValueError(_("the very first loss was not finite at lr={lr:g}: check the network and the data").format(
+            lr=lrs[0]))
+    smooth = centred_mean(losses, RANGE_TEST_HALF_WINDOW)
+    lr_at_min = float(lrs[int(np.argmin(smooth))])
+    return {"lr": lrs[:n].copy(), "loss": np.asarray(losses), "smoothed": smooth, "lr_at_min": lr_at_min,
+            "suggested": max(lr_at_min / RANGE_TEST_BELOW_MIN, float(lrs[0])), "diverged": diverged, "steps": n}
+
+
+def _range_test_makers(make_net, make_optimizer):
+    """make_optimizer as a function lr -> optimizer (a name becomes one); TypeError for anything else."""
     from . import optimizers
     if not callable(make_net):
         raise TypeError(_("make_net must be a function with no arguments that returns a fresh network, "
@@ -380,6 +396,11 @@ def lr_range_test(make_net, make_optimizer, x, t, lr_min=1e-5, lr_max=10.0, step
     if not callable(make_optimizer):
         raise TypeError(_("make_optimizer must be a function lr -> optimizer, e.g. "
                           "lambda lr: optimizers.get('sgd', lr=lr), or an optimizer name such as 'sgd'"))
+    return make_optimizer
+
+
+def _range_test_rates(x, t, lr_min, lr_max, steps, batch_size):
+    """(x, t, the rates η_k = η_min · (η_max / η_min)^(k / (steps − 1)), the batch size), checked."""
     x, t = np.asarray(x), np.asarray(t)
     if len(x) != len(t):
         raise ValueError(_("x has {rows} rows but t has {labels} labels").format(rows=len(x), labels=len(t)))
@@ -394,40 +415,39 @@ def lr_range_test(make_net, make_optimizer, x, t, lr_min=1e-5, lr_max=10.0, step
     batch_size = _positive_int("batch_size", batch_size)
     if len(x) == 0:
         raise ValueError(_("x is empty: the range test needs training rows"))
-    batch_size = min(batch_size, len(x))
-    lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    return x, t, lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1)), min(batch_size, len(x))
 
+
+def _range_test_built(make_net, make_optimizer, lr):
+    """(make_net(), make_optimizer(lr)), each checked to be what the test needs."""
     net = make_net()
     if not hasattr(net, "params") or not hasattr(net, "loss_and_gradient"):
         raise TypeError(_("make_net() returned {kind}, which has no params / loss_and_gradient; "
                           "it must return a network such as network.MLP").format(kind=type(net).__name__))
-    opt = make_optimizer(lrs[0])
+    opt = make_optimizer(lr)
     if not hasattr(opt, "update"):
         raise TypeError(_("make_optimizer(lr) returned {kind}, which has no update(params, grads)").format(
             kind=type(opt).__name__))
-    losses, avg, best, diverged = [], 0.0, np.inf, False
-    for k, idx in enumerate(minibatches(len(x), batch_size, steps, generator(seed))):
+    return net, opt
+
+
+def _range_test_losses(net, opt, x, t, lrs, batch_size, seed):
+    """The mini-batch loss before each update k, taken at rate lrs[k]; (losses, diverged). Stops at a
+    NaN/inf loss or once the bias-corrected EMA of the loss (weight 0.9) exceeds RANGE_TEST_DIVERGED × its minimum."""
+    losses, avg, best = [], 0.0, np.inf
+    for k, idx in enumerate(minibatches(len(x), batch_size, len(lrs), generator(seed))):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss, grads = net.loss_and_gradient(x[idx], t[idx])
         loss = float(loss)
         if not np.isfinite(loss):
-            diverged = True
-            break
+            return losses, True
         losses.append(loss)
         avg = 0.9 * avg + 0.1 * loss
         running = avg / (1 - 0.9 ** (k + 1))           # bias-corrected: the first steps are not pulled to 0
         best = min(best, running)
         if running > RANGE_TEST_DIVERGED * best:
-            diverged = True
-            break
+            return losses, True
         opt.lr = float(lrs[k])
         with np.errstate(over="ignore", invalid="ignore"):
             opt.update(net.params, grads)
-    n = len(losses)
-    if n == 0:
-        raise ValueError(_("the very first loss was not finite at lr={lr:g}: check the network and the data").format(
-            lr=lr_min))
-    smooth = centred_mean(losses, RANGE_TEST_HALF_WINDOW)
-    lr_at_min = float(lrs[int(np.argmin(smooth))])
-    return {"lr": lrs[:n].copy(), "loss": np.asarray(losses), "smoothed": smooth, "lr_at_min": lr_at_min,
-            "suggested": max(lr_at_min / RANGE_TEST_BELOW_MIN, lr_min), "diverged": diverged, "steps": n}
+    return losses, False
