@@ -70,17 +70,34 @@ def plot_monitor(run, title=None, readout=None, figsize=(12.5, 5.6)):
     if not isinstance(run, dict) or "layers" not in run:
         raise TypeError(_("plot_monitor needs the dict that monitor.monitor(...) returns"))
     title = _("Training monitor") if title is None else title
+    fig, axes = _monitor_grid(figsize, readout)
+    loss = np.asarray(run["loss"], dtype=np.float64)
+    steps = np.asarray(run["step"])
+    _loss_panel(axes[0], loss, run)
+    _accuracy_panel(axes[1], steps, run)
+    _layer_panels(axes[2:], steps, run["layers"])
+    end = max(float(steps[-1]) if len(steps) else 0.0, float(len(loss)), 1.0)
+    for ax in axes:
+        ax.set_xlim(-0.02 * end, 1.02 * end)
+    fig.suptitle(title if readout is None else f"{title}\n{readout}", fontsize=13)
+    return fig
+
+
+def _monitor_grid(figsize, readout):
+    """The figure and its six axes (raveled), margins in inches so any size keeps its labels."""
     # a fixed grid, not the constrained layout of slide_figure: that doubled the drawing time
     fig = _FixedFigure(figsize=fit_figsize(figsize), dpi=STYLE["figure.dpi"])
     axes = fig.subplots(2, 3)
-    w, h = fig.get_size_inches()                 # margins in inches, so any size keeps its labels
+    w, h = fig.get_size_inches()
     top_in, bottom_in, gap_in = (0.85 if readout else 0.55), 0.5, 0.8
     axes_h = (h - top_in - bottom_in - gap_in) / 2
     fig.subplots_adjust(left=0.9 / w, right=1 - 0.15 / w, top=1 - top_in / h, bottom=bottom_in / h,
                         wspace=0.36, hspace=gap_in / axes_h)
-    axes = axes.ravel()
-    loss = np.asarray(run["loss"], dtype=np.float64)
-    ax = axes[0]
+    return fig, axes.ravel()
+
+
+def _loss_panel(ax, loss, run):
+    """The mini-batch loss of every step (log scale when it spans a wide range), ln 10 dashed."""
     finite = np.where(np.isfinite(loss) & (loss > 0), loss, np.nan)
     ax.plot(np.arange(len(loss)), finite, color=style_of(0)[0], linewidth=1.2, label=_("mini-batch loss"))
     ax.axhline(LN10, color="#999999", linestyle="--", linewidth=1.5, label="ln 10 = 2.303")
@@ -89,31 +106,31 @@ def plot_monitor(run, title=None, readout=None, figsize=(12.5, 5.6)):
     _log_if_wide(ax, np.append(finite, LN10))
     ax.set(xlabel=_("step"), ylabel=_("loss"), title=_("Loss"))
     add_legend(ax, 3)
-    ax = axes[1]
-    steps = np.asarray(run["step"])
+
+
+def _accuracy_panel(ax, steps, run):
+    """Train and validation accuracy at the recorded steps."""
     for i, (key, label) in enumerate((("train_acc", _("train")), ("val_acc", _("validation")))):
         colour, style = style_of(i)
         ax.plot(steps, np.asarray(run[key]), color=colour, linestyle=style, marker="o", markersize=3, label=label)
     ax.set_ylim(0, 1.02)
     ax.set(xlabel=_("step"), ylabel=_("accuracy"), title=_("Accuracy"))
     add_legend(ax, 2)
-    L = run["layers"]
-    _per_layer(axes[2], steps, L["act_std"], _("std of activations"), _("Activation std per layer"), logy=True,
+
+
+def _layer_panels(axes, steps, L):
+    """Per layer: activation std, dead (or saturated) share, gradient norm, update:weight ratio (10⁻³ dotted)."""
+    _per_layer(axes[0], steps, L["act_std"], _("std of activations"), _("Activation std per layer"), logy=True,
                legend=True)
     dead = np.asarray(L["dead"])
     if np.isfinite(dead).any():
-        _per_layer(axes[3], steps, dead, _("share of units"), _("Dead units per layer (ReLU)"))
+        _per_layer(axes[1], steps, dead, _("share of units"), _("Dead units per layer (ReLU)"))
     else:
-        _per_layer(axes[3], steps, L["saturated"], _("share of values"), _("Saturated values per layer"))
-    axes[3].set_ylim(-0.02, 1.02)
-    _per_layer(axes[4], steps, L["grad_norm"], "‖∂L/∂W‖", _("Gradient norm per layer"), logy=True)
-    _per_layer(axes[5], steps, L["update_ratio"], "η‖∂L/∂W‖ / ‖W‖", _("Update:weight ratio per layer"), logy=True,
+        _per_layer(axes[1], steps, L["saturated"], _("share of values"), _("Saturated values per layer"))
+    axes[1].set_ylim(-0.02, 1.02)
+    _per_layer(axes[2], steps, L["grad_norm"], "‖∂L/∂W‖", _("Gradient norm per layer"), logy=True)
+    _per_layer(axes[3], steps, L["update_ratio"], "η‖∂L/∂W‖ / ‖W‖", _("Update:weight ratio per layer"), logy=True,
                band=1e-3)
-    end = max(float(steps[-1]) if len(steps) else 0.0, float(len(loss)), 1.0)
-    for ax in axes:
-        ax.set_xlim(-0.02 * end, 1.02 * end)
-    fig.suptitle(title if readout is None else f"{title}\n{readout}", fontsize=13)
-    return fig
 
 
 @styled
