@@ -15,18 +15,12 @@ from course_lib import clinic, widgets  # noqa: E402
 from course_lib.experiments import ch08_training_clinic as experiment  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
 from claims import stale_quotes, unchecked  # noqa: E402
+from clinic_answers import ANSWERS  # noqa: E402
 from notebook_run import NOTEBOOKS, run_notebook  # noqa: E402
 
 CHAPTER = NOTEBOOKS / "solutions" / "08_training_clinic.ipynb"
 LN10 = float(np.log(10))
 
-# The answers live here and in the instructor notebook only, never in course_lib.
-ANSWERS = {"A": "learning rate far too large", "B": "training set too small: overfitting",
-           "C": "weights initialised too small (std 0.01) in a deep ReLU net",
-           "D": "labels misaligned with the images", "E": "weight decay far too strong",
-           "F": "learning rate far too small", "G": "vanishing gradients in a deep sigmoid net",
-           "H": "batch norm evaluated in training mode on tiny batches",
-           "I": "dying ReLU units after too large a step", "J": "inputs not scaled (0-255 pixels)"}
 
 
 def _reference_fix(name):

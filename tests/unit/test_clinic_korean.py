@@ -9,17 +9,11 @@ import re  # noqa: E402
 
 import pytest  # noqa: E402
 
+from clinic_answers import ANSWERS  # noqa: E402
 from course_lib import clinic, i18n, monitor  # noqa: E402
 from course_lib.exercises import run_check  # noqa: E402
 from course_lib.experiments import ch08_training_clinic as experiment  # noqa: E402
 
-# The answers live in the tests and the instructor notebook only (as in tests/chapters/test_chapter_08.py).
-ANSWERS = {"A": "learning rate far too large", "B": "training set too small: overfitting",
-           "C": "weights initialised too small (std 0.01) in a deep ReLU net",
-           "D": "labels misaligned with the images", "E": "weight decay far too strong",
-           "F": "learning rate far too small", "G": "vanishing gradients in a deep sigmoid net",
-           "H": "batch norm evaluated in training mode on tiny batches",
-           "I": "dying ReLU units after too large a step", "J": "inputs not scaled (0-255 pixels)"}
 
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e[+-][0-9]+)?")
 
