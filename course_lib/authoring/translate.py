@@ -46,7 +46,7 @@ from course_lib.authoring import student
 
 LANG = "ko"
 #: The chapters of the Korean edition: their catalogs must be complete (the tests enforce it).
-TRANSLATED = ("00_start_here",)
+TRANSLATED = ("00_start_here", "03_weight_initialization", "07_hyperparameter_search")
 
 NOTEBOOKS_DIR = student.NOTEBOOKS_DIR
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
