@@ -27,8 +27,16 @@ def _nb(*cells):
 
 @pytest.fixture
 def course(tmp_path):
-    """A copy of the translated chapters, their catalogs and Korean notebooks, to break."""
+    """A copy of the translated chapters, their catalogs and Korean notebooks, to break.
+
+    Every English chapter is copied too: a Korean notebook's links to untranslated chapters
+    lead to the English ones, and are resolved against the files that exist.
+    """
     root = tmp_path / "notebooks"
+    for path in sorted((NOTEBOOKS / "solutions").glob("*.ipynb")):
+        for rel in (f"solutions/{path.name}", path.name):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(NOTEBOOKS / rel, root / rel)
     for path in TRANSLATED:
         for rel in (f"solutions/{path.name}", path.name, f"ko/{path.name}", f"ko/solutions/{path.name}",
                     f"locale/ko/{path.stem}.po"):
