@@ -48,8 +48,8 @@ from course_lib.authoring.catalogs import (LANG, LIBRARY_PO, library_messages, l
 
 #: The chapters of the Korean edition: their catalogs must be complete (the tests enforce it).
 TRANSLATED = ("00_start_here", "01_vanishing_gradients", "02_activation_functions",
-              "04_optimizers", "05_batch_normalization", "06_regularization",
-              "08_training_clinic")
+              "03_weight_initialization", "04_optimizers", "05_batch_normalization",
+              "06_regularization", "07_hyperparameter_search", "08_training_clinic")
 
 NOTEBOOKS_DIR = student.NOTEBOOKS_DIR
 
